@@ -50,6 +50,13 @@ const std::vector<FlagSpec>& AllFlags() {
        "failure, before giving up."},
       {"load_retry_interval_micros", &DaemonFlags::load_retry_interval_micros,
        "The interval, in microseconds, between each servable load retry."},
+      {"enable_signature_method_name_check",
+       &DaemonFlags::enable_signature_method_name_check,
+       "Classify, Regress and MultiInference accept only signatures whose "
+       "method_name is tensorflow/serving/classify or "
+       "tensorflow/serving/regress. Off by default: TF2 exports often leave "
+       "method_name as predict, and the signature's structure is checked "
+       "either way."},
       {"version", &DaemonFlags::version, "Display version and exit"},
       {"help", &DaemonFlags::help, "Print this usage text and exit"},
   };

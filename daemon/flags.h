@@ -31,6 +31,7 @@ struct DaemonFlags {
   int32_t file_system_poll_wait_seconds = 1;
   int32_t max_num_load_retries = 5;
   int64_t load_retry_interval_micros = 60000000;
+  bool enable_signature_method_name_check = false;
   bool version = false;
   bool help = false;
 };

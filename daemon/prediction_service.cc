@@ -7,6 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "daemon/grpc_status.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/proto_buffer_writer.h"
+#include "model_server/serialized_input.pb.h"
+#include "signatures/classify_regress.h"
+#include "signatures/multi_inference.h"
 #include "signatures/predict.h"
 #include "tensorflow_serving/apis/get_model_metadata.pb.h"
 
@@ -34,6 +40,17 @@ RunOptions RunOptionsFor(const grpc::CallbackServerContext& context) {
   return options;
 }
 
+// The response's model_spec: the request's name, the resolved signature key
+// and the version that served.
+void EchoModelSpec(const tfs::ModelSpec& requested,
+                   const std::string& signature_key, int64_t version,
+                   tfs::ModelSpec* spec) {
+  spec->Clear();
+  spec->set_name(requested.name());
+  spec->set_signature_name(signature_key);
+  spec->mutable_version()->set_value(version);
+}
+
 absl::Status Predict(const ModelRegistry& registry, const RunOptions& options,
                      const tfs::PredictRequest& request,
                      tfs::PredictResponse* response) {
@@ -47,11 +64,8 @@ absl::Status Predict(const ModelRegistry& registry, const RunOptions& options,
   absl::Status status = RunPredict((*handle)->model->signatures(), request,
                                    options, response, &signature_key);
   if (!status.ok()) return status;
-  tfs::ModelSpec* spec = response->mutable_model_spec();
-  spec->Clear();
-  spec->set_name(request.model_spec().name());
-  spec->set_signature_name(signature_key);
-  spec->mutable_version()->set_value((*handle)->version);
+  EchoModelSpec(request.model_spec(), signature_key, (*handle)->version,
+                response->mutable_model_spec());
   return absl::OkStatus();
 }
 
@@ -87,6 +101,93 @@ absl::Status GetModelMetadata(const ModelRegistry& registry,
   return absl::OkStatus();
 }
 
+// Parses raw request bytes as `request` (a serialized_input.proto view).
+template <typename Request>
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
+                          absl::string_view public_name, Request* request) {
+  grpc::ByteBuffer copy(bytes);  // shares the slices
+  grpc::ProtoBufferReader reader(&copy);
+  if (!request->ParseFromZeroCopyStream(&reader)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Could not parse the request as a tensorflow.serving.", public_name,
+        " (", bytes.Length(), " bytes): it is not a valid serialized message"));
+  }
+  return absl::OkStatus();
+}
+
+// Finishes the call: on success with `message` serialized into `response`.
+template <typename Response>
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     absl::Status status,
+                                     const Response& message,
+                                     grpc::ByteBuffer* response) {
+  if (status.ok()) {
+    bool own_buffer = false;
+    grpc::Status serialized = grpc::SerializationTraits<Response>::Serialize(
+        message, response, &own_buffer);
+    if (!serialized.ok()) {
+      status = absl::InternalError(absl::StrCat(
+          "could not serialize the response: ", serialized.error_message()));
+    }
+  }
+  return Finish(context, status);
+}
+
+// The signatures-layer entry point of Classify or Regress.
+template <typename Result>
+using ExampleMethodRunner = absl::Status (*)(
+    const SignatureMap&, absl::string_view, const ExampleMethodOptions&,
+    const RunOptions&, SerializedInput*, Result*, std::string*);
+
+// Classify and Regress: parse the request (a serialized_input.proto view
+// named `public_name`), resolve the version, run, echo the model_spec.
+template <typename Request, typename Response, typename Result>
+absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
+                                absl::string_view public_name,
+                                const ModelRegistry& registry,
+                                const ExampleMethodOptions& example_options,
+                                const RunOptions& options,
+                                const grpc::ByteBuffer& bytes,
+                                Response* response) {
+  Request request;
+  absl::Status status = ParseRequest(bytes, public_name, &request);
+  if (!status.ok()) return status;
+  if (!request.has_model_spec()) {
+    return absl::InvalidArgumentError("Missing ModelSpec");
+  }
+  absl::StatusOr<ServableHandle> handle =
+      registry.GetHandle(request.model_spec());
+  if (!handle.ok()) return handle.status();
+  std::string signature_key;
+  status =
+      run((*handle)->model->signatures(), request.model_spec().signature_name(),
+          example_options, options, request.mutable_input(),
+          response->mutable_result(), &signature_key);
+  if (!status.ok()) return status;
+  EchoModelSpec(request.model_spec(), signature_key, (*handle)->version,
+                response->mutable_model_spec());
+  return absl::OkStatus();
+}
+
+// TF Serving resolves the version from the first task's model_spec (an
+// empty spec when there are no tasks, which fails the lookup).
+absl::Status MultiInference(const ModelRegistry& registry,
+                            const ExampleMethodOptions& example_options,
+                            const RunOptions& options,
+                            const grpc::ByteBuffer& bytes,
+                            tfs::MultiInferenceResponse* response) {
+  SerializedMultiInferenceRequest request;
+  absl::Status status = ParseRequest(bytes, "MultiInferenceRequest", &request);
+  if (!status.ok()) return status;
+  const tfs::ModelSpec& spec = request.tasks().empty()
+                                   ? tfs::ModelSpec::default_instance()
+                                   : request.tasks(0).model_spec();
+  absl::StatusOr<ServableHandle> handle = registry.GetHandle(spec);
+  if (!handle.ok()) return handle.status();
+  return RunMultiInference((*handle)->model->signatures(), (*handle)->version,
+                           example_options, options, &request, response);
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
@@ -106,26 +207,33 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
-    grpc::CallbackServerContext* context,
-    const tfs::ClassificationRequest* request,
-    tfs::ClassificationResponse* response) {
-  return Finish(context,
-                absl::UnimplementedError("Classify is not implemented yet"));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  tfs::ClassificationResponse message;
+  absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
+      &RunClassify, "ClassificationRequest", *registry_, example_options_,
+      RunOptionsFor(*context), *request, &message);
+  return FinishWith(context, status, message, response);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
-    grpc::CallbackServerContext* context, const tfs::RegressionRequest* request,
-    tfs::RegressionResponse* response) {
-  return Finish(context,
-                absl::UnimplementedError("Regress is not implemented yet"));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  tfs::RegressionResponse message;
+  absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
+      &RunRegress, "RegressionRequest", *registry_, example_options_,
+      RunOptionsFor(*context), *request, &message);
+  return FinishWith(context, status, message, response);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
-    grpc::CallbackServerContext* context,
-    const tfs::MultiInferenceRequest* request,
-    tfs::MultiInferenceResponse* response) {
-  return Finish(context, absl::UnimplementedError(
-                             "MultiInference is not implemented yet"));
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  tfs::MultiInferenceResponse message;
+  absl::Status status =
+      model_server::MultiInference(*registry_, example_options_,
+                                   RunOptionsFor(*context), *request, &message);
+  return FinishWith(context, status, message, response);
 }
 
 }  // namespace model_server

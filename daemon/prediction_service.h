@@ -8,7 +8,14 @@
 //   - GetModelMetadata: TF Serving's checks (research notes §3); answers
 //     metadata["signature_def"] = Any(SignatureDefMap) with every signature of
 //     the loaded MetaGraphDef.
-//   - Classify, Regress, MultiInference: UNIMPLEMENTED for now.
+//   - Classify, Regress, MultiInference: registered as raw methods. The
+//     request bytes are parsed with model_server/serialized_input.proto,
+//     which keeps each tf.Example serialized, so the examples reach the
+//     model's ParseExample ops untouched (no decode and re-encode) and a
+//     malformed Example is reported by that parser, naming it. Request bytes
+//     that do not parse at all are INVALID_ARGUMENT. Then the signatures
+//     layer runs them (classify_regress.h, multi_inference.h); Classify and
+//     Regress echo model_spec as Predict does.
 //
 // Handlers run on gRPC's callback threads and finish before returning. The
 // service holds no mutable state; it is thread-safe.
@@ -16,16 +23,32 @@
 #define MODEL_SERVER_DAEMON_PREDICTION_SERVICE_H_
 
 #include "daemon/model_registry.h"
+#include "signatures/example_signature.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
 namespace model_server {
 
-class PredictionServiceImpl final
-    : public tensorflow::serving::PredictionService::CallbackService {
+// The generated service with Classify, Regress and MultiInference taking raw
+// request bytes.
+using PredictionServiceBase =
+    tensorflow::serving::PredictionService::WithCallbackMethod_Predict<
+        tensorflow::serving::PredictionService::
+            WithCallbackMethod_GetModelMetadata<
+                tensorflow::serving::PredictionService::
+                    WithRawCallbackMethod_Classify<
+                        tensorflow::serving::PredictionService::
+                            WithRawCallbackMethod_Regress<
+                                tensorflow::serving::PredictionService::
+                                    WithRawCallbackMethod_MultiInference<
+                                        tensorflow::serving::PredictionService::
+                                            Service>>>>>;
+
+class PredictionServiceImpl final : public PredictionServiceBase {
  public:
   // `registry` must outlive the service.
-  explicit PredictionServiceImpl(const ModelRegistry* registry)
-      : registry_(registry) {}
+  PredictionServiceImpl(const ModelRegistry* registry,
+                        const ExampleMethodOptions& example_options)
+      : registry_(registry), example_options_(example_options) {}
 
   grpc::ServerUnaryReactor* Predict(
       grpc::CallbackServerContext* context,
@@ -37,23 +60,21 @@ class PredictionServiceImpl final
       const tensorflow::serving::GetModelMetadataRequest* request,
       tensorflow::serving::GetModelMetadataResponse* response) override;
 
-  grpc::ServerUnaryReactor* Classify(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::ClassificationRequest* request,
-      tensorflow::serving::ClassificationResponse* response) override;
+  grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
 
-  grpc::ServerUnaryReactor* Regress(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::RegressionRequest* request,
-      tensorflow::serving::RegressionResponse* response) override;
+  grpc::ServerUnaryReactor* Regress(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
 
-  grpc::ServerUnaryReactor* MultiInference(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::MultiInferenceRequest* request,
-      tensorflow::serving::MultiInferenceResponse* response) override;
+  grpc::ServerUnaryReactor* MultiInference(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
 
  private:
   const ModelRegistry* const registry_;
+  const ExampleMethodOptions example_options_;
 };
 
 }  // namespace model_server

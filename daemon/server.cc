@@ -23,8 +23,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         "no address to listen on: the port is 0 and no UNIX socket is set");
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
-  server->prediction_service_ =
-      std::make_unique<PredictionServiceImpl>(registry);
+  server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
+      registry, options.example_methods);
   server->model_service_ = std::make_unique<ModelServiceImpl>(registry);
 
   grpc::ServerBuilder builder;

@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "daemon/model_registry.h"
+#include "signatures/example_signature.h"
 
 namespace grpc {
 class Server;
@@ -29,6 +30,9 @@ class PredictionServiceImpl;
 struct ServerOptions {
   int port = 8500;          // TCP port on 0.0.0.0; 0: no TCP listener
   std::string socket_path;  // UNIX socket path; "": none
+  // Classify/Regress/MultiInference checks
+  // (--enable_signature_method_name_check).
+  ExampleMethodOptions example_methods;
 };
 
 class GrpcServer {

@@ -46,9 +46,8 @@ absl::Status CheckInputCount(const Signature& signature,
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "input size does not match signature: ", sent, "!=", expected, " len(",
-      Braced(sent_keys), ") != len(", Braced(expected_keys),
-      "). Sent extra: ", Braced(extra), ". Missing but required: ",
-      Braced(missing), "."));
+      Braced(sent_keys), ") != len(", Braced(expected_keys), "). Sent extra: ",
+      Braced(extra), ". Missing but required: ", Braced(missing), "."));
 }
 
 // Decodes every signature input from the request (or its default).
@@ -80,17 +79,15 @@ absl::Status DecodeInputs(const Signature& signature,
     ++used;
     absl::StatusOr<Tensor> tensor = TensorFromProto(it->second);
     if (!tensor.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("tensor parsing error: ", in.alias, ": ",
-                       tensor.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tensor parsing error: ", in.alias, ": ", tensor.status().message()));
     }
     if (in.graph_dtype != DT_INVALID && tensor->dtype() != in.graph_dtype) {
       return absl::InvalidArgumentError(absl::StrCat(
           "Expects arg[", in.arg_index, "] to be ",
-          DataTypeName(in.graph_dtype), " but ",
-          DataTypeName(tensor->dtype()), " is provided (input '", in.alias,
-          "' of signature '", signature.key(), "' feeds ", in.tensor_name,
-          ")"));
+          DataTypeName(in.graph_dtype), " but ", DataTypeName(tensor->dtype()),
+          " is provided (input '", in.alias, "' of signature '",
+          signature.key(), "' feeds ", in.tensor_name, ")"));
     }
     (*decoded)[i] = *std::move(tensor);
     (*feeds)[i] = &(*decoded)[i];
@@ -175,9 +172,9 @@ absl::Status RunPredict(const SignatureMap& signatures,
     absl::Status s = TensorToProto(results[i], &(*outputs)[out.alias],
                                    TensorEncoding::kTypedFields);
     if (!s.ok()) {
-      return absl::InternalError(absl::StrCat(
-          "output '", out.alias, "' of signature '", signature->key(),
-          "': ", s.message()));
+      return absl::InternalError(
+          absl::StrCat("output '", out.alias, "' of signature '",
+                       signature->key(), "': ", s.message()));
     }
   }
   return absl::OkStatus();

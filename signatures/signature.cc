@@ -29,7 +29,9 @@ std::unique_ptr<Signature> Signature::Compile(
     output.tensor_name = info.name();
     signature->outputs_.push_back(std::move(output));
   }
-  auto by_alias = [](const auto& a, const auto& b) { return a.alias < b.alias; };
+  auto by_alias = [](const auto& a, const auto& b) {
+    return a.alias < b.alias;
+  };
   std::sort(signature->inputs_.begin(), signature->inputs_.end(), by_alias);
   std::sort(signature->outputs_.begin(), signature->outputs_.end(), by_alias);
 
@@ -40,10 +42,10 @@ std::unique_ptr<Signature> Signature::Compile(
   }
   std::sort(sorted_tensors.begin(), sorted_tensors.end());
   for (SignatureInput& in : signature->inputs_) {
-    in.arg_index = static_cast<int>(
-        std::lower_bound(sorted_tensors.begin(), sorted_tensors.end(),
-                         in.tensor_name) -
-        sorted_tensors.begin());
+    in.arg_index = static_cast<int>(std::lower_bound(sorted_tensors.begin(),
+                                                     sorted_tensors.end(),
+                                                     in.tensor_name) -
+                                    sorted_tensors.begin());
     auto it = def.defaults().find(in.alias);
     if (it != def.defaults().end()) {
       absl::StatusOr<Tensor> value = TensorFromProto(it->second);

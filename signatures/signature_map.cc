@@ -20,6 +20,8 @@ std::vector<std::string> SignatureMap::Keys() const {
   return keys;
 }
 
-std::string SignatureMap::KeyList() const { return absl::StrJoin(Keys(), ", "); }
+std::string SignatureMap::KeyList() const {
+  return absl::StrJoin(Keys(), ", ");
+}
 
 }  // namespace model_server

@@ -53,6 +53,9 @@ void BuildHalfPlusTwo(SavedModelWriter* writer) {
   writer->AddSignature("regress_x_to_y", kRegressMethodName)
       .Input("inputs", examples, DT_STRING, {-1})
       .Output("outputs", regress_y, DT_FLOAT, {-1, 1});
+  writer->AddSignature("classify_x_to_y", kClassifyMethodName)
+      .Input("inputs", examples, DT_STRING, {-1})
+      .Output("scores", regress_y, DT_FLOAT, {-1, 1});
 }
 
 absl::Status WriteHalfPlusTwo(const std::string& export_dir) {

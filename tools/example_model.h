@@ -13,6 +13,9 @@
 //   serving_default  tensorflow/serving/predict  x: DT_FLOAT [-1,1] -> y
 //   regress_x_to_y   tensorflow/serving/regress  inputs: DT_STRING [-1]
 //                                                -> outputs: DT_FLOAT [-1,1]
+//   classify_x_to_y  tensorflow/serving/classify inputs: DT_STRING [-1]
+//                                                -> scores: DT_FLOAT [-1,1]
+// (the last two read the same regress/y, as TF Serving's model does).
 // x is declared [-1,1] as in TF Serving's model, so clients written for it
 // work unchanged; because a and b are scalars, any float shape works
 // (x = [1, 2, 5] of shape [3] gives y = [2.5, 3, 4.5] of shape [3]).

@@ -38,15 +38,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "runtime/tensor.h"
+#include "signatures/method_names.h"
 #include "tensorflow/core/protobuf/meta_graph.pb.h"
 #include "tensorflow/core/protobuf/saved_model.pb.h"
 #include "tools/graph_builder.h"
 
 namespace model_server {
-
-inline constexpr char kPredictMethodName[] = "tensorflow/serving/predict";
-inline constexpr char kClassifyMethodName[] = "tensorflow/serving/classify";
-inline constexpr char kRegressMethodName[] = "tensorflow/serving/regress";
 
 // The TF1 collection that names the init op run after restoring.
 inline constexpr char kMainOpCollectionKey[] = "saved_model_main_op";

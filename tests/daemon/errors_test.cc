@@ -218,34 +218,37 @@ TEST_F(DaemonErrors, HugeDeclaredShapeFailsCleanly) {
   }
 }
 
-TEST_F(DaemonErrors, ClassifyRegressMultiInferenceAreUnimplemented) {
+TEST_F(DaemonErrors, ClassifyRegressMultiInferenceResolveTheModelFirst) {
   {
     grpc::ClientContext context;
-    tfs::ClassificationRequest request;
-    request.mutable_model_spec()->set_name(kModelName);
+    tfs::ClassificationRequest request;  // no model_spec
     tfs::ClassificationResponse response;
     const grpc::Status status =
         daemon_->prediction().Classify(&context, request, &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-    EXPECT_EQ(status.error_message(), "Classify is not implemented yet");
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(status.error_message(), "Missing ModelSpec");
   }
   {
     grpc::ClientContext context;
     tfs::RegressionRequest request;
+    request.mutable_model_spec()->set_name("no_such_model");
     tfs::RegressionResponse response;
     const grpc::Status status =
         daemon_->prediction().Regress(&context, request, &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-    EXPECT_EQ(status.error_message(), "Regress is not implemented yet");
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(status.error_message(),
+              "Servable not found for request: Latest(no_such_model)");
   }
   {
+    // No tasks: TF Serving looks up an empty ModelSpec.
     grpc::ClientContext context;
     tfs::MultiInferenceRequest request;
     tfs::MultiInferenceResponse response;
     const grpc::Status status =
         daemon_->prediction().MultiInference(&context, request, &response);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
-    EXPECT_EQ(status.error_message(), "MultiInference is not implemented yet");
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(),
+                HasSubstr("ModelSpec has no name specified."));
   }
   ExpectStillServing();
 }

@@ -33,6 +33,7 @@ TEST(DaemonFlags, DefaultsAreTfServings) {
   EXPECT_EQ(flags.file_system_poll_wait_seconds, 1);
   EXPECT_EQ(flags.max_num_load_retries, 5);
   EXPECT_EQ(flags.load_retry_interval_micros, 60000000);
+  EXPECT_FALSE(flags.enable_signature_method_name_check);
   EXPECT_FALSE(flags.version);
   EXPECT_FALSE(flags.help);
 }
@@ -42,7 +43,8 @@ TEST(DaemonFlags, ParsesEveryFlag) {
       Parse({"--port=9000", "--grpc_socket_path=/run/s.sock", "--model_name=m",
              "--model_base_path=/models/m", "--saved_model_tags=serve,gpu",
              "--file_system_poll_wait_seconds=0", "--max_num_load_retries=2",
-             "--load_retry_interval_micros=5000000000"});
+             "--load_retry_interval_micros=5000000000",
+             "--enable_signature_method_name_check=true"});
   ASSERT_EQ(parsed.error, "");
   EXPECT_EQ(parsed.flags.port, 9000);
   EXPECT_EQ(parsed.flags.grpc_socket_path, "/run/s.sock");
@@ -53,6 +55,7 @@ TEST(DaemonFlags, ParsesEveryFlag) {
   EXPECT_EQ(parsed.flags.file_system_poll_wait_seconds, 0);
   EXPECT_EQ(parsed.flags.max_num_load_retries, 2);
   EXPECT_EQ(parsed.flags.load_retry_interval_micros, 5000000000);
+  EXPECT_TRUE(parsed.flags.enable_signature_method_name_check);
 }
 
 TEST(DaemonFlags, BoolFlagsMayBeBareOrExplicit) {
@@ -114,8 +117,8 @@ TEST(DaemonFlags, UsageListsEveryFlagWithDefaultTypeAndHelp) {
   for (const char* name :
        {"port", "grpc_socket_path", "model_name", "model_base_path",
         "saved_model_tags", "file_system_poll_wait_seconds",
-        "max_num_load_retries", "load_retry_interval_micros", "version",
-        "help"}) {
+        "max_num_load_retries", "load_retry_interval_micros",
+        "enable_signature_method_name_check", "version", "help"}) {
     EXPECT_THAT(usage, HasSubstr(std::string("\t--") + name + "=")) << name;
   }
 }

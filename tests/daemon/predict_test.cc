@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/daemon_process.h"
+#include "tests/testing/shared_daemons.h"
 
 namespace model_server {
 namespace {
@@ -29,40 +30,15 @@ constexpr char kModelName[] = "half_plus_two";
 
 class HalfPlusTwo : public ::testing::TestWithParam<const char*> {
  protected:
-  // Stops the daemons the tests shared; each must exit cleanly.
-  static void TearDownTestSuite() {
-    for (auto& [model_dir, daemon] : *daemons_) {
-      auto exit_code = daemon->Stop();
-      EXPECT_TRUE(exit_code.ok()) << model_dir << ": " << exit_code.status();
-      if (exit_code.ok()) {
-        EXPECT_EQ(*exit_code, 0) << model_dir << ": " << daemon->Stderr();
-      }
-    }
-    daemons_->clear();
-  }
+  static void TearDownTestSuite() { daemons_->StopAll(); }
 
   void SetUp() override {
     if (testing::SharedModelPath(GetParam()).empty()) {
       GTEST_SKIP() << "../shared/models/" << GetParam()
                    << " is absent: end-to-end Predict tests skipped";
     }
-    daemon_ = DaemonFor(GetParam());
+    daemon_ = daemons_->Get(GetParam(), kModelName);
     ASSERT_NE(daemon_, nullptr);
-  }
-
-  // One daemon per model directory, shared by the tests of the suite.
-  static DaemonProcess* DaemonFor(const std::string& model_dir) {
-    auto it = daemons_->find(model_dir);
-    if (it != daemons_->end()) return it->second.get();
-    DaemonOptions options;
-    options.model_name = kModelName;
-    options.model_base_path = testing::SharedModelPath(model_dir);
-    auto daemon = DaemonProcess::Start(options);
-    EXPECT_TRUE(daemon.ok()) << daemon.status();
-    if (!daemon.ok()) return nullptr;
-    DaemonProcess* started = daemon->get();
-    (*daemons_)[model_dir] = *std::move(daemon);
-    return started;
   }
 
   tfs::PredictResponse PredictOk(const tfs::PredictRequest& request) {
@@ -74,12 +50,11 @@ class HalfPlusTwo : public ::testing::TestWithParam<const char*> {
     return response;
   }
 
-  static std::map<std::string, std::unique_ptr<DaemonProcess>>* daemons_;
+  static testing::SharedDaemons* daemons_;
   DaemonProcess* daemon_ = nullptr;
 };
 
-std::map<std::string, std::unique_ptr<DaemonProcess>>* HalfPlusTwo::daemons_ =
-    new std::map<std::string, std::unique_ptr<DaemonProcess>>();
+testing::SharedDaemons* HalfPlusTwo::daemons_ = new testing::SharedDaemons();
 
 TEST_P(HalfPlusTwo, PredictsVectorOfThree) {
   tfs::PredictRequest request = MakePredictRequest(kModelName);

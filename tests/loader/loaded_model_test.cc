@@ -16,8 +16,8 @@
 #include "runtime/tensor_proto.h"
 #include "signatures/predict.h"
 #include "tensorflow/core/example/example.pb.h"
-#include "tests/loader/scoped_temp_dir.h"
 #include "tests/testing/kernel_harness.h"
+#include "tests/testing/scoped_temp_dir.h"
 #include "tools/example_model.h"
 #include "tools/saved_model_builder.h"
 
@@ -108,7 +108,8 @@ TEST_F(HalfPlusTwoTest, RegressSignatureReadsTfExamples) {
 
 TEST_F(HalfPlusTwoTest, HasTheDocumentedSignaturesAndSaver) {
   EXPECT_EQ(model_->signatures().Keys(),
-            (std::vector<std::string>{"regress_x_to_y", "serving_default"}));
+            (std::vector<std::string>{"classify_x_to_y", "regress_x_to_y",
+                                      "serving_default"}));
   EXPECT_TRUE(model_->warnings().empty());
   const auto& meta_graph = model_->meta_graph();
   EXPECT_EQ(meta_graph.saver_def().filename_tensor_name(), "save/Const:0");

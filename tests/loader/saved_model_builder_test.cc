@@ -11,7 +11,7 @@
 #include "loader/asset_feeds.h"
 #include "loader/saved_model_reader.h"
 #include "runtime/bundle/bundle_reader.h"
-#include "tests/loader/scoped_temp_dir.h"
+#include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/kernel_harness.h"
 
 namespace model_server {

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -22,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
 
@@ -396,6 +398,32 @@ grpc::Status CallPredict(tfs::PredictionService::Stub& stub,
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return stub.Predict(&context, request, response);
+}
+
+grpc::Status CallRawMethod(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method,
+                           const std::string& request_bytes,
+                           std::string* response_bytes,
+                           absl::Duration timeout) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status status) { done.set_value(status); });
+  grpc::Status status = done.get_future().get();
+  response_bytes->clear();
+  std::vector<grpc::Slice> slices;
+  if (status.ok() && response.Dump(&slices).ok()) {
+    for (const grpc::Slice& piece : slices) {
+      response_bytes->append(reinterpret_cast<const char*>(piece.begin()),
+                             piece.size());
+    }
+  }
+  return status;
 }
 
 grpc::Status CallGetModelStatus(tfs::ModelService::Stub& stub,

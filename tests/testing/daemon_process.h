@@ -143,6 +143,15 @@ grpc::Status CallPredict(tensorflow::serving::PredictionService::Stub& stub,
                          const tensorflow::serving::PredictRequest& request,
                          tensorflow::serving::PredictResponse* response,
                          absl::Duration timeout = absl::Seconds(30));
+// Calls `method` (e.g. "/tensorflow.serving.PredictionService/Classify")
+// with `request_bytes` as the raw request, for requests a typed stub cannot
+// make (malformed bytes). The response bytes go to *response_bytes.
+grpc::Status CallRawMethod(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method,
+                           const std::string& request_bytes,
+                           std::string* response_bytes,
+                           absl::Duration timeout = absl::Seconds(30));
+
 grpc::Status CallGetModelStatus(
     tensorflow::serving::ModelService::Stub& stub,
     const tensorflow::serving::GetModelStatusRequest& request,

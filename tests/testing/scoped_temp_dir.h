@@ -1,7 +1,7 @@
 // A fresh directory under the test's temp dir, removed with its contents
 // when the object goes away.
-#ifndef MODEL_SERVER_TESTS_LOADER_SCOPED_TEMP_DIR_H_
-#define MODEL_SERVER_TESTS_LOADER_SCOPED_TEMP_DIR_H_
+#ifndef MODEL_SERVER_TESTS_TESTING_SCOPED_TEMP_DIR_H_
+#define MODEL_SERVER_TESTS_TESTING_SCOPED_TEMP_DIR_H_
 
 #include <stdlib.h>
 
@@ -39,4 +39,4 @@ class ScopedTempDir {
 
 }  // namespace model_server
 
-#endif  // MODEL_SERVER_TESTS_LOADER_SCOPED_TEMP_DIR_H_
+#endif  // MODEL_SERVER_TESTS_TESTING_SCOPED_TEMP_DIR_H_
