@@ -34,6 +34,7 @@
 #include "runtime/missing_ops.h"
 #include "runtime/tensor_proto.h"
 #include "signatures/predict.h"
+#include "tests/corpus/corpus_models.h"
 #include "tests/corpus/gold_pairs.h"
 
 namespace model_server {
@@ -42,15 +43,6 @@ namespace {
 constexpr char kNoCorpus[] = "NoSharedCorpus";
 // A pair that takes longer than this is broken, not slow.
 constexpr absl::Duration kPairDeadline = absl::Seconds(120);
-
-std::string ModelsDir() {
-  return std::string(MODEL_SERVER_SHARED_DIR) + "/models";
-}
-
-bool HasGold(const std::string& model) {
-  return absl::StartsWith(model, "tfs_") ||
-         absl::StartsWith(model, "tfjsnode_");
-}
 
 std::vector<std::string> CorpusModels(bool gold) {
   std::vector<std::string> models;
@@ -146,33 +138,6 @@ struct Counts {
                            passed, failed, skipped);
   }
 };
-
-// The tag set to load `export_dir` with: {"serve"} for the gold models (as
-// the acceptance criterion says) and for every model that has it; otherwise
-// the first MetaGraphDef's tags, which a TF Serving user would pass with
-// --saved_model_tags (tfrust_regression_model is tagged {serve, train}).
-std::set<std::string> ServingTags(const std::string& model,
-                                  const std::string& export_dir) {
-  const std::set<std::string> serve = {"serve"};
-  if (HasGold(model)) return serve;
-  absl::StatusOr<tensorflow::SavedModel> saved_model =
-      ReadSavedModel(export_dir);
-  if (!saved_model.ok() || saved_model->meta_graphs().empty()) return serve;
-  for (const auto& meta_graph : saved_model->meta_graphs()) {
-    const auto& tags = meta_graph.meta_info_def().tags();
-    if (std::set<std::string>(tags.begin(), tags.end()) == serve) return serve;
-  }
-  const auto& tags = saved_model->meta_graphs(0).meta_info_def().tags();
-  return std::set<std::string>(tags.begin(), tags.end());
-}
-
-absl::StatusOr<std::unique_ptr<LoadedModel>> LoadVersion(
-    const std::string& model, const std::string& version) {
-  const std::string export_dir = ModelsDir() + "/" + model + "/" + version;
-  LoadOptions options;
-  options.tags = ServingTags(model, export_dir);
-  return LoadedModel::Load(export_dir, options);
-}
 
 // Runs every group of `model`, each on a fresh load. `on_failure` gets
 // each failing pair's description; `log` every skip and load error.
