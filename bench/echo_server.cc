@@ -26,6 +26,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "model_server/serialized_input.pb.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
 ABSL_FLAG(int, port, 0,
@@ -39,8 +41,71 @@ using tensorflow::serving::PredictionService;
 using tensorflow::serving::PredictRequest;
 using tensorflow::serving::PredictResponse;
 
-class EchoPredictionService final : public PredictionService::CallbackService {
+// Examples in a request's Input, or -1 when the bytes do not parse.
+template <typename SerializedRequest>
+int CountExamples(const grpc::ByteBuffer& bytes) {
+  grpc::ByteBuffer copy(bytes);
+  grpc::ProtoBufferReader reader(&copy);
+  SerializedRequest request;
+  if (!request.ParseFromZeroCopyStream(&reader)) return -1;
+  const SerializedInput& input = request.input();
+  return input.has_example_list()
+             ? input.example_list().examples_size()
+             : input.example_list_with_context().examples_size();
+}
+
+template <typename Response>
+grpc::ServerUnaryReactor* FinishRaw(grpc::CallbackServerContext* context,
+                                    const Response& message,
+                                    grpc::ByteBuffer* response) {
+  bool own_buffer = false;
+  grpc::Status status = grpc::SerializationTraits<Response>::Serialize(
+      message, response, &own_buffer);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* FinishInvalid(grpc::CallbackServerContext* context) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(
+      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "unparsable request"));
+  return reactor;
+}
+
+using EchoBase = PredictionService::WithCallbackMethod_Predict<
+    PredictionService::WithRawCallbackMethod_Classify<
+        PredictionService::WithRawCallbackMethod_Regress<
+            PredictionService::Service>>>;
+
+class EchoPredictionService final : public EchoBase {
  public:
+  grpc::ServerUnaryReactor* Regress(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override {
+    const int examples = CountExamples<SerializedRegressionRequest>(*request);
+    if (examples < 0) return FinishInvalid(context);
+    tensorflow::serving::RegressionResponse message;
+    for (int i = 0; i < examples; ++i) {
+      message.mutable_result()->add_regressions()->set_value(0);
+    }
+    return FinishRaw(context, message, response);
+  }
+
+  grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override {
+    const int examples =
+        CountExamples<SerializedClassificationRequest>(*request);
+    if (examples < 0) return FinishInvalid(context);
+    tensorflow::serving::ClassificationResponse message;
+    for (int i = 0; i < examples; ++i) {
+      message.mutable_result()->add_classifications()->add_classes()->set_score(
+          0);
+    }
+    return FinishRaw(context, message, response);
+  }
+
   grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
                                     const PredictRequest* request,
                                     PredictResponse* response) override {

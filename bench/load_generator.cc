@@ -1,8 +1,11 @@
 // load_generator: a closed-loop gRPC load test of
-// tensorflow.serving.PredictionService/Predict on a loopback target.
+// tensorflow.serving.PredictionService/Predict (or Regress, Classify) on a
+// loopback target.
 //
 //   load_generator --target=127.0.0.1:8500 --model_name=half_plus_two
 //       --shape=1000 --payload=typed --concurrency=32 --seconds=10
+//   load_generator --method=regress --signature_name=regress_x_to_y
+//       --examples=100 --concurrency=8
 //
 // Keeps --concurrency requests in flight on one channel (one HTTP/2
 // connection, as a TF Serving client has): each completed request is
@@ -13,10 +16,13 @@
 // name, signature, one float input of --shape filled with small values),
 // serialized once up front so the client spends its CPU on gRPC alone;
 // --payload=typed writes the values to float_val as TF clients do
-// (tf.make_tensor_proto), --payload=content to tensor_content.
+// (tf.make_tensor_proto), --payload=content to tensor_content. With
+// --method=regress or classify the request carries --examples tf.Examples,
+// each with one float feature "x".
 //
 // The first successful response is parsed and must carry at least one
-// output; later ones are only counted. Any non-OK status (including a
+// output (Predict) or one result per example (Regress, Classify); later ones
+// are only counted. Any non-OK status (including a
 // per-request deadline of --timeout_ms) is an error.
 //
 // Prints one line of JSON and then one line for people on stdout. Exits 0
@@ -43,7 +49,10 @@
 #include "absl/strings/str_split.h"
 #include "bench/latency_summary.h"
 #include "bench/loopback_target.h"
+#include "tensorflow/core/example/example.pb.h"
+#include "tensorflow_serving/apis/classification.pb.h"
 #include "tensorflow_serving/apis/predict.pb.h"
+#include "tensorflow_serving/apis/regression.pb.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:8500",
           "Server address; loopback only (127.0.0.0/8, localhost, [::1])");
@@ -56,6 +65,12 @@ ABSL_FLAG(std::string, shape, "1",
 ABSL_FLAG(std::string, payload, "typed",
           "How values are encoded: typed (float_val) or content "
           "(tensor_content)");
+ABSL_FLAG(std::string, method, "predict",
+          "RPC to load: predict (a float tensor of --shape), regress or "
+          "classify (--examples tf.Examples with float feature \"x\"; set "
+          "--signature_name, e.g. regress_x_to_y)");
+ABSL_FLAG(int, examples, 1,
+          "Examples per Regress/Classify request (1..1000000)");
 ABSL_FLAG(int, concurrency, 1, "Requests in flight at once (1..1024)");
 ABSL_FLAG(double, seconds, 5, "Measured duration in seconds (0 < s <= 600)");
 ABSL_FLAG(double, warmup_seconds, 1,
@@ -67,11 +82,37 @@ namespace model_server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr char kPredictMethod[] =
-    "/tensorflow.serving.PredictionService/Predict";
+
+enum class Method { kPredict, kRegress, kClassify };
+
+const char* MethodPath(Method method) {
+  switch (method) {
+    case Method::kPredict:
+      return "/tensorflow.serving.PredictionService/Predict";
+    case Method::kRegress:
+      return "/tensorflow.serving.PredictionService/Regress";
+    case Method::kClassify:
+      return "/tensorflow.serving.PredictionService/Classify";
+  }
+  return "";
+}
+
+const char* MethodName(Method method) {
+  switch (method) {
+    case Method::kPredict:
+      return "predict";
+    case Method::kRegress:
+      return "regress";
+    case Method::kClassify:
+      return "classify";
+  }
+  return "";
+}
 
 struct Options {
   std::string target;
+  Method method = Method::kPredict;
+  int examples = 1;
   std::vector<int64_t> shape;
   bool typed = true;
   int concurrency = 1;
@@ -115,6 +156,21 @@ absl::StatusOr<Options> ReadOptions() {
         "--payload='", payload, "': expected 'typed' or 'content'"));
   }
   options.typed = payload == "typed";
+  const std::string method = absl::GetFlag(FLAGS_method);
+  if (method == "predict") {
+    options.method = Method::kPredict;
+  } else if (method == "regress") {
+    options.method = Method::kRegress;
+  } else if (method == "classify") {
+    options.method = Method::kClassify;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--method='", method, "': expected predict, regress or classify"));
+  }
+  options.examples = absl::GetFlag(FLAGS_examples);
+  if (options.examples < 1 || options.examples > 1000000) {
+    return absl::InvalidArgumentError("--examples must be in 1..1000000");
+  }
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
   options.seconds = absl::GetFlag(FLAGS_seconds);
   options.warmup_seconds = absl::GetFlag(FLAGS_warmup_seconds);
@@ -134,7 +190,21 @@ absl::StatusOr<Options> ReadOptions() {
   return options;
 }
 
-tensorflow::serving::PredictRequest MakeRequest(const Options& options) {
+// tf.Examples with float feature "x", as Regress/Classify requests carry
+// them.
+tensorflow::serving::Input MakeExamples(const Options& options) {
+  tensorflow::serving::Input input;
+  auto* list = input.mutable_example_list();
+  for (int i = 0; i < options.examples; ++i) {
+    tensorflow::Example* example = list->add_examples();
+    (*example->mutable_features()->mutable_feature())["x"]
+        .mutable_float_list()
+        ->add_value(static_cast<float>(i % 1000) * 0.25f);
+  }
+  return input;
+}
+
+tensorflow::serving::PredictRequest MakePredictRequest(const Options& options) {
   tensorflow::serving::PredictRequest request;
   request.mutable_model_spec()->set_name(absl::GetFlag(FLAGS_model_name));
   request.mutable_model_spec()->set_signature_name(
@@ -157,6 +227,30 @@ tensorflow::serving::PredictRequest MakeRequest(const Options& options) {
     tensor.set_tensor_content(values.data(), values.size() * sizeof(float));
   }
   return request;
+}
+
+// The serialized request for --method.
+std::string MakeRequest(const Options& options) {
+  tensorflow::serving::ModelSpec spec;
+  spec.set_name(absl::GetFlag(FLAGS_model_name));
+  spec.set_signature_name(absl::GetFlag(FLAGS_signature_name));
+  switch (options.method) {
+    case Method::kPredict:
+      return MakePredictRequest(options).SerializeAsString();
+    case Method::kRegress: {
+      tensorflow::serving::RegressionRequest request;
+      *request.mutable_model_spec() = spec;
+      *request.mutable_input() = MakeExamples(options);
+      return request.SerializeAsString();
+    }
+    case Method::kClassify: {
+      tensorflow::serving::ClassificationRequest request;
+      *request.mutable_model_spec() = spec;
+      *request.mutable_input() = MakeExamples(options);
+      return request.SerializeAsString();
+    }
+  }
+  return "";
 }
 
 // One request slot: at most one call in flight at a time.
@@ -224,8 +318,8 @@ class LoadRun {
     slot.context->set_deadline(std::chrono::system_clock::now() +
                                std::chrono::milliseconds(options_.timeout_ms));
     slot.response.Clear();
-    slot.reader = stub_.PrepareUnaryCall(slot.context.get(), kPredictMethod,
-                                         request_, &cq_);
+    slot.reader = stub_.PrepareUnaryCall(
+        slot.context.get(), MethodPath(options_.method), request_, &cq_);
     slot.reader->StartCall();
     slot.reader->Finish(&slot.response, &slot.status, &slot);
   }
@@ -251,19 +345,49 @@ class LoadRun {
     }
   }
 
+  // The first response must parse and hold results (one per example for
+  // Regress/Classify).
   bool CheckFirstResponse(const grpc::ByteBuffer& buffer) {
     grpc::Slice slice;
-    tensorflow::serving::PredictResponse response;
-    if (!buffer.DumpToSingleSlice(&slice).ok() ||
-        !response.ParseFromArray(slice.begin(), slice.size())) {
-      CountError("the first response is not a PredictResponse");
-      return false;
-    }
-    if (response.outputs().empty()) {
-      CountError("the first response has no outputs");
+    if (!buffer.DumpToSingleSlice(&slice).ok()) {
+      CountError("the first response cannot be read");
       return false;
     }
     result_.response_bytes = static_cast<int64_t>(slice.size());
+    const void* data = slice.begin();
+    const int size = static_cast<int>(slice.size());
+    int results = 0;
+    bool parsed = false;
+    switch (options_.method) {
+      case Method::kPredict: {
+        tensorflow::serving::PredictResponse response;
+        parsed = response.ParseFromArray(data, size);
+        results = response.outputs_size() > 0 ? options_.examples : 0;
+        break;
+      }
+      case Method::kRegress: {
+        tensorflow::serving::RegressionResponse response;
+        parsed = response.ParseFromArray(data, size);
+        results = response.result().regressions_size();
+        break;
+      }
+      case Method::kClassify: {
+        tensorflow::serving::ClassificationResponse response;
+        parsed = response.ParseFromArray(data, size);
+        results = response.result().classifications_size();
+        break;
+      }
+    }
+    if (!parsed) {
+      CountError(absl::StrCat("the first response is not a ",
+                              MethodName(options_.method), " response"));
+      return false;
+    }
+    if (results != options_.examples) {
+      CountError(absl::StrCat("the first response has ", results,
+                              " results, expected ", options_.examples));
+      return false;
+    }
     return true;
   }
 
@@ -304,15 +428,17 @@ void Report(const Options& options, int64_t request_bytes, RunResult& result) {
       absl::StrCat("[", absl::StrJoin(options.shape, ","), "]");
   const char* payload = options.typed ? "typed" : "content";
   std::printf(
-      "{\"label\":%s,\"target\":%s,\"payload\":\"%s\",\"shape\":%s,"
+      "{\"label\":%s,\"target\":%s,\"method\":\"%s\",\"examples\":%d,"
+      "\"payload\":\"%s\",\"shape\":%s,"
       "\"concurrency\":%d,\"seconds\":%g,\"warmup_seconds\":%g,"
       "\"request_bytes\":%lld,\"response_bytes\":%lld,\"requests\":%lld,"
       "\"measured\":%lld,\"qps\":%.1f,\"mean_us\":%.1f,\"p50_us\":%.1f,"
       "\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"errors\":%lld,"
       "\"first_error\":%s}\n",
       JsonString(absl::GetFlag(FLAGS_label)).c_str(),
-      JsonString(options.target).c_str(), payload, shape.c_str(),
-      options.concurrency, options.seconds, options.warmup_seconds,
+      JsonString(options.target).c_str(), MethodName(options.method),
+      options.examples, payload, shape.c_str(), options.concurrency,
+      options.seconds, options.warmup_seconds,
       static_cast<long long>(request_bytes),
       static_cast<long long>(result.response_bytes),
       static_cast<long long>(result.requests),
@@ -326,10 +452,11 @@ void Report(const Options& options, int64_t request_bytes, RunResult& result) {
       result.errors > 0 ? absl::StrCat(" (first: ", result.first_error, ")")
                         : "";
   std::printf(
-      "%s %s shape=%s payload=%s concurrency=%d: %.0f QPS, p50 %.0f us, "
-      "p90 %.0f us, p99 %.0f us, %lld errors%s\n",
-      label.c_str(), options.target.c_str(), shape.c_str(), payload,
-      options.concurrency, qps, latency.p50_us, latency.p90_us, latency.p99_us,
+      "%s %s %s examples=%d shape=%s payload=%s concurrency=%d: %.0f QPS, "
+      "p50 %.0f us, p90 %.0f us, p99 %.0f us, %lld errors%s\n",
+      label.c_str(), options.target.c_str(), MethodName(options.method),
+      options.examples, shape.c_str(), payload, options.concurrency, qps,
+      latency.p50_us, latency.p90_us, latency.p99_us,
       static_cast<long long>(result.errors), error_note.c_str());
   std::fflush(stdout);
 }
@@ -341,8 +468,7 @@ int Run() {
                  std::string(options.status().message()).c_str());
     return 2;
   }
-  std::string serialized;
-  MakeRequest(*options).SerializeToString(&serialized);
+  const std::string serialized = MakeRequest(*options);
   grpc::Slice slice(serialized);
   grpc::ByteBuffer request(&slice, 1);
 
@@ -368,7 +494,8 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Closed-loop load test of PredictionService/Predict on a loopback "
+      "Closed-loop load test of PredictionService/Predict (or Regress, "
+      "Classify) on a loopback "
       "target; prints one JSON line and one human line.\nUsage: "
       "load_generator --target=127.0.0.1:8500 --model_name=half_plus_two "
       "--shape=1 --concurrency=32 --seconds=10");

@@ -5,7 +5,7 @@
 #   bench/run_bench.sh BUILD_DIR [--model_dir=DIR] [--seconds=5]
 #       [--warmup_seconds=1] [--shapes="1 1000"] [--concurrency="1 32"]
 #       [--payload=typed|content] [--echo_only] [--tfserving=127.0.0.1:PORT]
-#       [--json_out=FILE]
+#       [--examples="1 100"] [--json_out=FILE]
 #
 # Builds nothing: BUILD_DIR must hold bench/echo_server, bench/load_generator
 # and (unless --echo_only) daemon/model_server, e.g. after
@@ -22,8 +22,14 @@
 #      and waits until the model answers Predict;
 #   3. for each shape and concurrency runs load_generator against the echo
 #      server and then the daemon with the same payload (input "x", float);
-#   4. prints a table of QPS, p50 and p99 with the ratios ours/echo, and the
-#      daemon's peak RSS (VmHWM) and its idle RSS after the load.
+#   4. for each --examples count and concurrency runs Regress on
+#      regress_x_to_y (that many tf.Examples with feature x) against the echo
+#      server (which parses the request and answers one zero per example) and
+#      the daemon, and Predict with the same rows as a float tensor [N,1]
+#      against the daemon ("" skips this part);
+#   5. prints tables of QPS, p50 and p99 with the ratios ours/echo (and
+#      Regress/Predict), and the daemon's peak RSS (VmHWM) and its idle RSS
+#      after the load.
 # Child processes are stopped on exit, however the script ends.
 #
 # --tfserving: TensorFlow Serving itself is not installable here (no PyPI, no
@@ -44,6 +50,7 @@ PAYLOAD=typed
 ECHO_ONLY=0
 TFSERVING=""
 JSON_OUT=""
+EXAMPLES="1 100"
 for arg in "$@"; do
   case "$arg" in
     --model_dir=*) MODEL_DIR="${arg#*=}" ;;
@@ -55,6 +62,7 @@ for arg in "$@"; do
     --echo_only) ECHO_ONLY=1 ;;
     --tfserving=*) TFSERVING="${arg#*=}" ;;
     --json_out=*) JSON_OUT="${arg#*=}" ;;
+    --examples=*) EXAMPLES="${arg#*=}" ;;
     -h|--help) usage; exit 0 ;;
     --*) echo "run_bench.sh: unknown flag $arg (see --help)" >&2; exit 2 ;;
     *)
@@ -229,35 +237,58 @@ fi
 RESULTS="$TMP/results.jsonl"
 : >"$RESULTS"
 declare -A QPS P50 P99 ERR
+# run_load KEY SERVER LOAD_FLAGS...: one load_generator run, results under KEY.
+run_load() {
+  local key=$1 server=$2
+  shift 2
+  # In the background so that a signal interrupts `wait` at once.
+  "$LOAD" --target="${TARGET[$server]}" --model_name="$MODEL_NAME" \
+      --payload="$PAYLOAD" --seconds="$SECONDS_PER_RUN" \
+      --warmup_seconds="$WARMUP_SECONDS" --label="$server" "$@" \
+      >"$TMP/load.out" 2>"$TMP/load.err" &
+  LOAD_PID=$!
+  wait "$LOAD_PID" || true
+  LOAD_PID=""
+  local line json human
+  line=$(cat "$TMP/load.out")
+  json=$(grep '^{' <<<"$line" || true)
+  human=$(grep -v '^{' <<<"$line" || true)
+  if [[ -z "$json" ]]; then
+    echo "run_bench.sh: load_generator failed against $server:" >&2
+    cat "$TMP/load.err" >&2
+    exit 1
+  fi
+  echo "$human"
+  echo "$json" >>"$RESULTS"
+  QPS[$key]=$(json_field "$json" qps)
+  P50[$key]=$(json_field "$json" p50_us)
+  P99[$key]=$(json_field "$json" p99_us)
+  ERR[$key]=$(json_field "$json" errors)
+}
+
 for shape in $SHAPES; do
   for conc in $CONCURRENCY; do
     for server in "${SERVERS[@]}"; do
-      key="$shape/$conc/$server"
-      # In the background so that a signal interrupts `wait` at once.
-      "$LOAD" --target="${TARGET[$server]}" --model_name="$MODEL_NAME" \
-          --shape="$shape" --payload="$PAYLOAD" --concurrency="$conc" \
-          --seconds="$SECONDS_PER_RUN" --warmup_seconds="$WARMUP_SECONDS" \
-          --label="$server" >"$TMP/load.out" 2>"$TMP/load.err" &
-      LOAD_PID=$!
-      wait "$LOAD_PID" || true
-      LOAD_PID=""
-      line=$(cat "$TMP/load.out")
-      json=$(grep '^{' <<<"$line" || true)
-      human=$(grep -v '^{' <<<"$line" || true)
-      if [[ -z "$json" ]]; then
-        echo "run_bench.sh: load_generator failed against $server:" >&2
-        cat "$TMP/load.err" >&2
-        exit 1
-      fi
-      echo "$human"
-      echo "$json" >>"$RESULTS"
-      QPS[$key]=$(json_field "$json" qps)
-      P50[$key]=$(json_field "$json" p50_us)
-      P99[$key]=$(json_field "$json" p99_us)
-      ERR[$key]=$(json_field "$json" errors)
+      run_load "$shape/$conc/$server" "$server" --shape="$shape" \
+          --concurrency="$conc"
     done
   done
 done
+
+# Regress on tf.Examples: echo and ours, plus ours' Predict on the same rows.
+if [[ "$HAVE_DAEMON" == 1 ]]; then
+  for n in $EXAMPLES; do
+    for conc in $CONCURRENCY; do
+      for server in echo ours; do
+        run_load "regress/$n/$conc/$server" "$server" --method=regress \
+            --signature_name=regress_x_to_y --examples="$n" \
+            --concurrency="$conc"
+      done
+      run_load "regress/$n/$conc/predict" ours --shape="$n,1" \
+          --concurrency="$conc"
+    done
+  done
+fi
 
 # ---- memory -----------------------------------------------------------------
 if [[ "$HAVE_DAEMON" == 1 ]]; then
@@ -306,6 +337,32 @@ if [[ "$HAVE_DAEMON" == 1 ]]; then
        "peak (VmHWM) ${PEAK_RSS} kB, idle 2 s after load ${IDLE_RSS} kB"
 else
   echo "model_server: not run (see the note above)"
+fi
+if [[ "$HAVE_DAEMON" == 1 && -n "$EXAMPLES" ]]; then
+  echo
+  echo "Regress on regress_x_to_y with N tf.Examples (feature x); 'predict' is" \
+       "the daemon's Predict on the same N rows as a float [N,1] tensor"
+  printf '%-8s %5s | %9s %8s %8s | %9s %8s %8s | %9s %8s | %9s %9s %9s\n' \
+      examples conc "echo QPS" p50 p99 "ours QPS" p50 p99 "pred QPS" p99 \
+      "QPS o/e" "p99 o/e" "QPS r/p"
+  for n in $EXAMPLES; do
+    for conc in $CONCURRENCY; do
+      k="regress/$n/$conc"
+      printf '%-8s %5s | %9.0f %8.0f %8.0f | %9.0f %8.0f %8.0f | %9.0f %8.0f | %9s %9s %9s\n' \
+          "$n" "$conc" "${QPS[$k/echo]}" "${P50[$k/echo]}" "${P99[$k/echo]}" \
+          "${QPS[$k/ours]}" "${P50[$k/ours]}" "${P99[$k/ours]}" \
+          "${QPS[$k/predict]}" "${P99[$k/predict]}" \
+          "$(ratio "${QPS[$k/ours]}" "${QPS[$k/echo]}")" \
+          "$(ratio "${P99[$k/ours]}" "${P99[$k/echo]}")" \
+          "$(ratio "${QPS[$k/ours]}" "${QPS[$k/predict]}")"
+      for server in echo ours predict; do
+        if [[ "${ERR[$k/$server]}" != 0 ]]; then
+          echo "  ($server: ${ERR[$k/$server]} errors)"
+        fi
+      done
+    done
+  done
+  echo
 fi
 echo "echo_server peak RSS (VmHWM): ${ECHO_PEAK_RSS} kB"
 if [[ -n "$JSON_OUT" ]]; then
