@@ -52,11 +52,12 @@ const std::vector<FlagSpec>& AllFlags() {
        "The interval, in microseconds, between each servable load retry."},
       {"enable_signature_method_name_check",
        &DaemonFlags::enable_signature_method_name_check,
-       "Classify, Regress and MultiInference accept only signatures whose "
-       "method_name is tensorflow/serving/classify or "
-       "tensorflow/serving/regress. Off by default: TF2 exports often leave "
-       "method_name as predict, and the signature's structure is checked "
-       "either way."},
+       "Check SignatureDef method_name: Predict accepts only "
+       "tensorflow/serving/{predict,classify,regress}, Classify only "
+       "tensorflow/serving/classify, Regress only tensorflow/serving/regress. "
+       "Off by default: TF2 exports often say predict for every signature, "
+       "and Classify/Regress check the signature's inputs and outputs either "
+       "way."},
       {"version", &DaemonFlags::version, "Display version and exit"},
       {"help", &DaemonFlags::help, "Print this usage text and exit"},
   };

@@ -70,7 +70,7 @@ int Run(const DaemonFlags& flags) {
   ServerOptions server_options;
   server_options.port = flags.port;
   server_options.socket_path = flags.grpc_socket_path;
-  server_options.example_methods.check_method_name =
+  server_options.signature_checks.check_method_name =
       flags.enable_signature_method_name_check;
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
       GrpcServer::Start(server_options, &registry);

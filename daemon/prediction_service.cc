@@ -1,6 +1,7 @@
 #include "daemon/prediction_service.h"
 
 #include <chrono>
+#include <climits>
 #include <string>
 
 #include "absl/status/status.h"
@@ -40,6 +41,19 @@ RunOptions RunOptionsFor(const grpc::CallbackServerContext& context) {
   return options;
 }
 
+// gRPC messages are limited to 2 GiB (INT_MAX bytes); gRPC aborts the
+// process when asked to serialize a larger one, so such a response becomes
+// an error instead.
+absl::Status CheckResponseSize(const google::protobuf::Message& response) {
+  const size_t bytes = response.ByteSizeLong();
+  if (bytes > static_cast<size_t>(INT_MAX)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the response would take ", bytes, " bytes, more than gRPC's limit of ",
+        INT_MAX, " bytes per message; send fewer inputs per request"));
+  }
+  return absl::OkStatus();
+}
+
 // The response's model_spec: the request's name, the resolved signature key
 // and the version that served.
 void EchoModelSpec(const tfs::ModelSpec& requested,
@@ -51,7 +65,9 @@ void EchoModelSpec(const tfs::ModelSpec& requested,
   spec->mutable_version()->set_value(version);
 }
 
-absl::Status Predict(const ModelRegistry& registry, const RunOptions& options,
+absl::Status Predict(const ModelRegistry& registry,
+                     const SignatureCheckOptions& checks,
+                     const RunOptions& options,
                      const tfs::PredictRequest& request,
                      tfs::PredictResponse* response) {
   if (!request.has_model_spec()) {
@@ -62,11 +78,11 @@ absl::Status Predict(const ModelRegistry& registry, const RunOptions& options,
   if (!handle.ok()) return handle.status();
   std::string signature_key;
   absl::Status status = RunPredict((*handle)->model->signatures(), request,
-                                   options, response, &signature_key);
+                                   options, response, &signature_key, checks);
   if (!status.ok()) return status;
   EchoModelSpec(request.model_spec(), signature_key, (*handle)->version,
                 response->mutable_model_spec());
-  return absl::OkStatus();
+  return CheckResponseSize(*response);
 }
 
 absl::Status GetModelMetadata(const ModelRegistry& registry,
@@ -107,7 +123,7 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                           absl::string_view public_name, Request* request) {
   grpc::ByteBuffer copy(bytes);  // shares the slices
   grpc::ProtoBufferReader reader(&copy);
-  if (!request->ParseFromZeroCopyStream(&reader)) {
+  if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Could not parse the request as a tensorflow.serving.", public_name,
         " (", bytes.Length(), " bytes): it is not a valid serialized message"));
@@ -121,6 +137,7 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
                                      absl::Status status,
                                      const Response& message,
                                      grpc::ByteBuffer* response) {
+  if (status.ok()) status = CheckResponseSize(message);
   if (status.ok()) {
     bool own_buffer = false;
     grpc::Status serialized = grpc::SerializationTraits<Response>::Serialize(
@@ -136,7 +153,7 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
 // The signatures-layer entry point of Classify or Regress.
 template <typename Result>
 using ExampleMethodRunner = absl::Status (*)(
-    const SignatureMap&, absl::string_view, const ExampleMethodOptions&,
+    const SignatureMap&, absl::string_view, const SignatureCheckOptions&,
     const RunOptions&, SerializedInput*, Result*, std::string*);
 
 // Classify and Regress: parse the request (a serialized_input.proto view
@@ -145,7 +162,7 @@ template <typename Request, typename Response, typename Result>
 absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
                                 absl::string_view public_name,
                                 const ModelRegistry& registry,
-                                const ExampleMethodOptions& example_options,
+                                const SignatureCheckOptions& signature_checks,
                                 const RunOptions& options,
                                 const grpc::ByteBuffer& bytes,
                                 Response* response) {
@@ -161,7 +178,7 @@ absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
   std::string signature_key;
   status =
       run((*handle)->model->signatures(), request.model_spec().signature_name(),
-          example_options, options, request.mutable_input(),
+          signature_checks, options, request.mutable_input(),
           response->mutable_result(), &signature_key);
   if (!status.ok()) return status;
   EchoModelSpec(request.model_spec(), signature_key, (*handle)->version,
@@ -172,7 +189,7 @@ absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
 // TF Serving resolves the version from the first task's model_spec (an
 // empty spec when there are no tasks, which fails the lookup).
 absl::Status MultiInference(const ModelRegistry& registry,
-                            const ExampleMethodOptions& example_options,
+                            const SignatureCheckOptions& signature_checks,
                             const RunOptions& options,
                             const grpc::ByteBuffer& bytes,
                             tfs::MultiInferenceResponse* response) {
@@ -185,7 +202,7 @@ absl::Status MultiInference(const ModelRegistry& registry,
   absl::StatusOr<ServableHandle> handle = registry.GetHandle(spec);
   if (!handle.ok()) return handle.status();
   return RunMultiInference((*handle)->model->signatures(), (*handle)->version,
-                           example_options, options, &request, response);
+                           signature_checks, options, &request, response);
 }
 
 }  // namespace
@@ -193,9 +210,9 @@ absl::Status MultiInference(const ModelRegistry& registry,
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
     grpc::CallbackServerContext* context, const tfs::PredictRequest* request,
     tfs::PredictResponse* response) {
-  return Finish(context,
-                model_server::Predict(*registry_, RunOptionsFor(*context),
-                                      *request, response));
+  return Finish(context, model_server::Predict(*registry_, signature_checks_,
+                                               RunOptionsFor(*context),
+                                               *request, response));
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
@@ -211,7 +228,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
     grpc::ByteBuffer* response) {
   tfs::ClassificationResponse message;
   absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
-      &RunClassify, "ClassificationRequest", *registry_, example_options_,
+      &RunClassify, "ClassificationRequest", *registry_, signature_checks_,
       RunOptionsFor(*context), *request, &message);
   return FinishWith(context, status, message, response);
 }
@@ -221,7 +238,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
     grpc::ByteBuffer* response) {
   tfs::RegressionResponse message;
   absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
-      &RunRegress, "RegressionRequest", *registry_, example_options_,
+      &RunRegress, "RegressionRequest", *registry_, signature_checks_,
       RunOptionsFor(*context), *request, &message);
   return FinishWith(context, status, message, response);
 }
@@ -231,7 +248,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
     grpc::ByteBuffer* response) {
   tfs::MultiInferenceResponse message;
   absl::Status status =
-      model_server::MultiInference(*registry_, example_options_,
+      model_server::MultiInference(*registry_, signature_checks_,
                                    RunOptionsFor(*context), *request, &message);
   return FinishWith(context, status, message, response);
 }

@@ -12,8 +12,11 @@
 //     request bytes are parsed with model_server/serialized_input.proto,
 //     which keeps each tf.Example serialized, so the examples reach the
 //     model's ParseExample ops untouched (no decode and re-encode) and a
-//     malformed Example is reported by that parser, naming it. Request bytes
-//     that do not parse at all are INVALID_ARGUMENT. Then the signatures
+//     malformed Example is INVALID_ARGUMENT from that parser ("Could not
+//     parse example input"). Request bytes that do not parse at all are
+//     INVALID_ARGUMENT.
+//   - A response over gRPC's 2 GiB message limit is RESOURCE_EXHAUSTED
+//     (gRPC would abort the process serializing it). Then the signatures
 //     layer runs them (classify_regress.h, multi_inference.h); Classify and
 //     Regress echo model_spec as Predict does.
 //
@@ -47,8 +50,8 @@ class PredictionServiceImpl final : public PredictionServiceBase {
  public:
   // `registry` must outlive the service.
   PredictionServiceImpl(const ModelRegistry* registry,
-                        const ExampleMethodOptions& example_options)
-      : registry_(registry), example_options_(example_options) {}
+                        const SignatureCheckOptions& signature_checks)
+      : registry_(registry), signature_checks_(signature_checks) {}
 
   grpc::ServerUnaryReactor* Predict(
       grpc::CallbackServerContext* context,
@@ -74,7 +77,7 @@ class PredictionServiceImpl final : public PredictionServiceBase {
 
  private:
   const ModelRegistry* const registry_;
-  const ExampleMethodOptions example_options_;
+  const SignatureCheckOptions signature_checks_;
 };
 
 }  // namespace model_server

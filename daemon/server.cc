@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
-      registry, options.example_methods);
+      registry, options.signature_checks);
   server->model_service_ = std::make_unique<ModelServiceImpl>(registry);
 
   grpc::ServerBuilder builder;

@@ -30,9 +30,8 @@ class PredictionServiceImpl;
 struct ServerOptions {
   int port = 8500;          // TCP port on 0.0.0.0; 0: no TCP listener
   std::string socket_path;  // UNIX socket path; "": none
-  // Classify/Regress/MultiInference checks
-  // (--enable_signature_method_name_check).
-  ExampleMethodOptions example_methods;
+  // --enable_signature_method_name_check, for every API.
+  SignatureCheckOptions signature_checks;
 };
 
 class GrpcServer {

@@ -12,7 +12,7 @@ namespace {
 // Steps 1 and 2.
 absl::StatusOr<ExampleSignature> FindExampleSignature(
     const SignatureMap& signatures, absl::string_view signature_name,
-    ExampleMethod method, const ExampleMethodOptions& options,
+    ExampleMethod method, const SignatureCheckOptions& options,
     std::string* signature_key) {
   *signature_key = ResolveSignatureKey(signature_name);
   const Signature* signature = signatures.Find(*signature_key);
@@ -31,13 +31,15 @@ struct ExampleRun {
   std::vector<Tensor> outputs;  // as FetchExampleOutputs
 };
 
-absl::StatusOr<ExampleRun> RunExampleMethod(
-    const SignatureMap& signatures, absl::string_view signature_name,
-    ExampleMethod method, const ExampleMethodOptions& method_options,
-    const RunOptions& run_options, SerializedInput* input,
-    std::string* signature_key) {
+absl::StatusOr<ExampleRun> RunExampleMethod(const SignatureMap& signatures,
+                                            absl::string_view signature_name,
+                                            ExampleMethod method,
+                                            const SignatureCheckOptions& checks,
+                                            const RunOptions& run_options,
+                                            SerializedInput* input,
+                                            std::string* signature_key) {
   absl::StatusOr<ExampleSignature> signature = FindExampleSignature(
-      signatures, signature_name, method, method_options, signature_key);
+      signatures, signature_name, method, checks, signature_key);
   if (!signature.ok()) return signature.status();
   absl::StatusOr<Tensor> batch = TakeSerializedExamples(input);
   if (!batch.ok()) return batch.status();
@@ -80,13 +82,13 @@ absl::Status FetchExampleOutputs(const ExampleSignature& signature,
 
 absl::Status RunClassify(const SignatureMap& signatures,
                          absl::string_view signature_name,
-                         const ExampleMethodOptions& method_options,
+                         const SignatureCheckOptions& checks,
                          const RunOptions& run_options, SerializedInput* input,
                          tensorflow::serving::ClassificationResult* result,
                          std::string* signature_key) {
   absl::StatusOr<ExampleRun> run =
       RunExampleMethod(signatures, signature_name, ExampleMethod::kClassify,
-                       method_options, run_options, input, signature_key);
+                       checks, run_options, input, signature_key);
   if (!run.ok()) return run.status();
   return ClassificationFromOutputs(
       run->signature, run->num_examples,
@@ -96,13 +98,13 @@ absl::Status RunClassify(const SignatureMap& signatures,
 
 absl::Status RunRegress(const SignatureMap& signatures,
                         absl::string_view signature_name,
-                        const ExampleMethodOptions& method_options,
+                        const SignatureCheckOptions& checks,
                         const RunOptions& run_options, SerializedInput* input,
                         tensorflow::serving::RegressionResult* result,
                         std::string* signature_key) {
   absl::StatusOr<ExampleRun> run =
       RunExampleMethod(signatures, signature_name, ExampleMethod::kRegress,
-                       method_options, run_options, input, signature_key);
+                       checks, run_options, input, signature_key);
   if (!run.ok()) return run.status();
   return RegressionFromOutputs(run->signature, run->num_examples,
                                run->outputs[run->signature.values], result);

@@ -30,7 +30,7 @@ namespace model_server {
 // resolved key. Moves the examples out of *input.
 absl::Status RunClassify(const SignatureMap& signatures,
                          absl::string_view signature_name,
-                         const ExampleMethodOptions& method_options,
+                         const SignatureCheckOptions& checks,
                          const RunOptions& run_options, SerializedInput* input,
                          tensorflow::serving::ClassificationResult* result,
                          std::string* signature_key);
@@ -38,7 +38,7 @@ absl::Status RunClassify(const SignatureMap& signatures,
 // Runs Regress, as RunClassify.
 absl::Status RunRegress(const SignatureMap& signatures,
                         absl::string_view signature_name,
-                        const ExampleMethodOptions& method_options,
+                        const SignatureCheckOptions& checks,
                         const RunOptions& run_options, SerializedInput* input,
                         tensorflow::serving::RegressionResult* result,
                         std::string* signature_key);

@@ -1,5 +1,6 @@
 #include "signatures/example_results.h"
 
+#include <climits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -71,6 +72,15 @@ absl::Status ClassificationFromOutputs(
     num_classes = NumClasses(*classes);
   } else if (scores != nullptr) {
     num_classes = NumClasses(*scores);
+  }
+  // Each Class takes at least two bytes on the wire: more than this many
+  // could never be sent in one gRPC message.
+  constexpr int64_t kMaxClasses = INT_MAX / 2;
+  if (num_classes > 0 && num_examples > kMaxClasses / num_classes) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("signature '", signature.signature->key(), "' produced ",
+                     num_classes, " classes for each of ", num_examples,
+                     " examples: more results than one response can carry"));
   }
   const std::string* labels =
       classes == nullptr ? nullptr : classes->data<std::string>();

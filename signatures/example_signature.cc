@@ -110,7 +110,7 @@ absl::string_view MethodName(ExampleMethod method) {
 
 absl::StatusOr<ExampleSignature> CheckExampleSignature(
     const Signature& signature, ExampleMethod method,
-    const ExampleMethodOptions& options) {
+    const SignatureCheckOptions& options) {
   if (options.check_method_name &&
       signature.method_name() != MethodName(method)) {
     return absl::InvalidArgumentError(

@@ -15,7 +15,7 @@
 //
 // TF Serving compares the SignatureDef's method_name only when
 // --enable_signature_method_name_check is set (it is off by default, and TF2
-// exports often leave method_name as predict); ExampleMethodOptions carries
+// exports often leave method_name as predict); SignatureCheckOptions carries
 // that choice.
 #ifndef MODEL_SERVER_SIGNATURES_EXAMPLE_SIGNATURE_H_
 #define MODEL_SERVER_SIGNATURES_EXAMPLE_SIGNATURE_H_
@@ -30,11 +30,6 @@
 namespace model_server {
 
 enum class ExampleMethod { kClassify, kRegress };
-
-struct ExampleMethodOptions {
-  // --enable_signature_method_name_check.
-  bool check_method_name = false;
-};
 
 // A signature checked for one method. Output indices are into
 // signature->outputs(), or -1 when the signature lacks that output.
@@ -55,7 +50,7 @@ absl::string_view MethodName(ExampleMethod method);
 // Checks `signature` for `method` (see the file comment).
 absl::StatusOr<ExampleSignature> CheckExampleSignature(
     const Signature& signature, ExampleMethod method,
-    const ExampleMethodOptions& options);
+    const SignatureCheckOptions& options);
 
 }  // namespace model_server
 

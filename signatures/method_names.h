@@ -19,6 +19,13 @@ inline constexpr char kScoresOutputAlias[] = "scores";
 // Regress reads this output.
 inline constexpr char kRegressionOutputAlias[] = "outputs";
 
+// How strictly a signature is matched to the API that calls it.
+struct SignatureCheckOptions {
+  // --enable_signature_method_name_check: Predict accepts only the three
+  // method names above, Classify/Regress only their own.
+  bool check_method_name = false;
+};
+
 }  // namespace model_server
 
 #endif  // MODEL_SERVER_SIGNATURES_METHOD_NAMES_H_

@@ -32,7 +32,7 @@ absl::StatusOr<ExampleMethod> MethodOf(const tfs::InferenceTask& task) {
 
 // The per-task checks of the file comment, in TF Serving's order.
 absl::Status CheckTasks(const SignatureMap& signatures,
-                        const ExampleMethodOptions& options,
+                        const SignatureCheckOptions& options,
                         const SerializedMultiInferenceRequest& request,
                         std::vector<CheckedTask>* checked) {
   if (request.tasks().empty()) {
@@ -100,13 +100,12 @@ absl::Status RunTask(const CheckedTask& task, const Tensor& batch,
 }  // namespace
 
 absl::Status RunMultiInference(const SignatureMap& signatures, int64_t version,
-                               const ExampleMethodOptions& method_options,
+                               const SignatureCheckOptions& checks,
                                const RunOptions& run_options,
                                SerializedMultiInferenceRequest* request,
                                tfs::MultiInferenceResponse* response) {
   std::vector<CheckedTask> tasks;
-  absl::Status status =
-      CheckTasks(signatures, method_options, *request, &tasks);
+  absl::Status status = CheckTasks(signatures, checks, *request, &tasks);
   if (!status.ok()) return status;
   absl::StatusOr<Tensor> batch =
       TakeSerializedExamples(request->mutable_input());

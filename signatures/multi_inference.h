@@ -45,7 +45,7 @@ namespace model_server {
 // Moves the examples out of request->input.
 absl::Status RunMultiInference(
     const SignatureMap& signatures, int64_t version,
-    const ExampleMethodOptions& method_options, const RunOptions& run_options,
+    const SignatureCheckOptions& checks, const RunOptions& run_options,
     SerializedMultiInferenceRequest* request,
     tensorflow::serving::MultiInferenceResponse* response);
 

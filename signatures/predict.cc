@@ -140,13 +140,25 @@ absl::Status SelectOutputs(const Signature& signature,
 absl::Status RunPredict(const SignatureMap& signatures,
                         const PredictRequest& request,
                         const RunOptions& options, PredictResponse* response,
-                        std::string* signature_key) {
+                        std::string* signature_key,
+                        const SignatureCheckOptions& checks) {
   *signature_key = ResolveSignatureKey(request.model_spec().signature_name());
   const Signature* signature = signatures.Find(*signature_key);
   if (signature == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
         "Serving signature key \"", *signature_key,
         "\" not found. The model has signatures: ", signatures.KeyList()));
+  }
+  if (checks.check_method_name) {
+    const std::string& method = signature->method_name();
+    if (method != kPredictMethodName && method != kClassifyMethodName &&
+        method != kRegressMethodName) {
+      return absl::InternalError(absl::StrCat(
+          "Expected prediction signature method_name to be one of {",
+          kPredictMethodName, ", ", kClassifyMethodName, ", ",
+          kRegressMethodName, "}. Was: ", method, " (signature '",
+          signature->key(), "')"));
+    }
   }
   if (!signature->status().ok()) return signature->status();
   if (absl::Status s = CheckInputCount(*signature, request); !s.ok()) return s;

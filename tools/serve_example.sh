@@ -7,9 +7,12 @@ cd "$(dirname "$0")/.."
 tools/install_deps.sh
 tools/build.sh model_server write_example_model
 BUILD_DIR=${BUILD_DIR:-build}
-MODEL_BASE=${MODEL_BASE:-$PWD/$BUILD_DIR/example_models/half_plus_two}
-if [[ ! -e "$MODEL_BASE/1/saved_model.pb" ]]; then
-  "$BUILD_DIR"/tools/write_example_model --output_dir="$MODEL_BASE/1"
-fi
+MODEL_BASE=${MODEL_BASE:-$(cd "$BUILD_DIR" && pwd)/example_models/half_plus_two}
+# Rewritten on every run (it takes milliseconds), so the model always matches
+# the tool that was just built.
+rm -rf "$MODEL_BASE.new"
+"$BUILD_DIR"/tools/write_example_model --output_dir="$MODEL_BASE.new/1"
+rm -rf "$MODEL_BASE"
+mv "$MODEL_BASE.new" "$MODEL_BASE"
 exec "$BUILD_DIR"/daemon/model_server --port="${PORT:-8500}" \
   --model_name=half_plus_two --model_base_path="$MODEL_BASE"

@@ -49,7 +49,7 @@ bool MethodFor(const Signature& signature, ExampleMethod* method) {
   } else {
     *method = ExampleMethod::kClassify;
   }
-  return CheckExampleSignature(signature, *method, ExampleMethodOptions()).ok();
+  return CheckExampleSignature(signature, *method, SignatureCheckOptions()).ok();
 }
 
 // gold.json's RPC result aliases: which method and which value they name.
@@ -104,7 +104,7 @@ Tensor ShapedLike(std::vector<T> values, const GoldTensor& gold,
 bool OutputsUnfitForMethod(const Signature& signature, ExampleMethod method,
                            const GoldTensor& examples) {
   absl::StatusOr<ExampleSignature> checked =
-      CheckExampleSignature(signature, method, ExampleMethodOptions());
+      CheckExampleSignature(signature, method, SignatureCheckOptions());
   if (!checked.ok()) return false;
   const int64_t n = static_cast<int64_t>(examples.strings.size());
   Tensor batch = Tensor::FromVector(examples.strings, TensorShape{n});
@@ -149,7 +149,7 @@ std::string RunExamplePair(const LoadedModel& model, const GoldPair& pair,
   if (method == ExampleMethod::kRegress) {
     tfs::RegressionResult result;
     absl::Status status =
-        RunRegress(model.signatures(), pair.signature, ExampleMethodOptions(),
+        RunRegress(model.signatures(), pair.signature, SignatureCheckOptions(),
                    RunOptions(), &input, &result, &key);
     if (!status.ok()) {
       if (signature != nullptr &&
@@ -177,7 +177,7 @@ std::string RunExamplePair(const LoadedModel& model, const GoldPair& pair,
   } else {
     tfs::ClassificationResult result;
     absl::Status status =
-        RunClassify(model.signatures(), pair.signature, ExampleMethodOptions(),
+        RunClassify(model.signatures(), pair.signature, SignatureCheckOptions(),
                     RunOptions(), &input, &result, &key);
     if (!status.ok()) {
       if (signature != nullptr &&

@@ -30,14 +30,14 @@ class ExampleMethodsTest : public testing::ExampleTestModelSuite {
 
   absl::Status Classify(const std::string& signature, SerializedInput input,
                         tfs::ClassificationResult* result,
-                        ExampleMethodOptions options = {}) {
+                        SignatureCheckOptions options = {}) {
     std::string key;
     return RunClassify(model().signatures(), signature, options, RunOptions(),
                        &input, result, &key);
   }
   absl::Status Regress(const std::string& signature, SerializedInput input,
                        tfs::RegressionResult* result,
-                       ExampleMethodOptions options = {}) {
+                       SignatureCheckOptions options = {}) {
     std::string key;
     return RunRegress(model().signatures(), signature, options, RunOptions(),
                       &input, result, &key);
@@ -139,7 +139,7 @@ TEST_F(ExampleMethodsTest, RegressAcceptsBatchAndBatchByOne) {
 TEST_F(ExampleMethodsTest, ContextFeatureReachesEveryExample) {
   SerializedInput input;
   auto* list = input.mutable_example_list_with_context();
-  list->set_context(ExampleWithX(9).SerializeAsString());
+  list->add_context(ExampleWithX(9).SerializeAsString());
   for (int i = 0; i < 3; ++i) {
     list->add_examples(tensorflow::Example().SerializeAsString());
   }
@@ -272,7 +272,7 @@ TEST_F(ExampleMethodsTest, OutputChecksUseTfServingTexts) {
 TEST_F(ExampleMethodsTest, MethodNameIsCheckedOnlyWhenAsked) {
   tfs::RegressionResult result;
   EXPECT_TRUE(Regress("predict_x", ExampleListInput(Xs({1})), &result).ok());
-  ExampleMethodOptions strict;
+  SignatureCheckOptions strict;
   strict.check_method_name = true;
   absl::Status status =
       Regress("predict_x", ExampleListInput(Xs({1})), &result, strict);

@@ -30,7 +30,7 @@ TEST(TakeSerializedExamples, ContextIsPrependedToEveryExample) {
   SerializedInput input;
   auto* list = input.mutable_example_list_with_context();
   const std::string context = ExampleWithX(7).SerializeAsString();
-  list->set_context(context);
+  list->add_context(context);
   tensorflow::Example own;
   (*own.mutable_features()->mutable_feature())["y"]
       .mutable_int64_list()
@@ -50,12 +50,60 @@ TEST(TakeSerializedExamples, ContextIsPrependedToEveryExample) {
   EXPECT_EQ(merged.features().feature().at("x").float_list().value(0), 1);
 }
 
+TEST(TakeSerializedExamples, ContextSentInPiecesIsMerged) {
+  // Protobuf merges a repeated message field; its pieces concatenated are
+  // the merged Example.
+  tensorflow::Example y;
+  (*y.mutable_features()->mutable_feature())["y"]
+      .mutable_int64_list()
+      ->add_value(4);
+  SerializedInput input;
+  auto* list = input.mutable_example_list_with_context();
+  list->add_context(ExampleWithX(7).SerializeAsString());
+  list->add_context(y.SerializeAsString());
+  list->add_examples("");
+  absl::StatusOr<Tensor> batch = TakeSerializedExamples(&input);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  tensorflow::Example merged;
+  ASSERT_TRUE(merged.ParseFromString(batch->flat<std::string>()[0]));
+  EXPECT_EQ(merged.features().feature().size(), 2);
+}
+
+TEST(TakeSerializedExamples, MalformedContextIsInvalidArgument) {
+  SerializedInput input;
+  auto* list = input.mutable_example_list_with_context();
+  list->add_context("\x0a\x80");  // a length that runs past the end
+  list->add_examples(ExampleWithX(1).SerializeAsString());
+  absl::StatusOr<Tensor> batch = TakeSerializedExamples(&input);
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(batch.status().message()),
+              ::testing::HasSubstr("context"));
+}
+
+TEST(TakeSerializedExamples, ContextCopiesAreBounded) {
+  // 5 MB of context before each of 1000 examples would be 5 GB.
+  tensorflow::Example big;
+  (*big.mutable_features()->mutable_feature())["blob"]
+      .mutable_bytes_list()
+      ->add_value(std::string(5 << 20, 'x'));
+  SerializedInput input;
+  auto* list = input.mutable_example_list_with_context();
+  list->add_context(big.SerializeAsString());
+  for (int i = 0; i < 1000; ++i) list->add_examples("");
+  absl::StatusOr<Tensor> batch = TakeSerializedExamples(&input);
+  ASSERT_FALSE(batch.ok());
+  EXPECT_EQ(batch.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(batch.status().message()),
+              ::testing::HasSubstr("1000 examples"));
+}
+
 TEST(TakeSerializedExamples, EmptyInputsAreInvalidArgument) {
   SerializedInput unset;
   SerializedInput empty_list;
   empty_list.mutable_example_list();
   SerializedInput context_only;
-  context_only.mutable_example_list_with_context()->set_context(
+  context_only.mutable_example_list_with_context()->add_context(
       ExampleWithX(1).SerializeAsString());
   for (SerializedInput* input : {&unset, &empty_list, &context_only}) {
     absl::StatusOr<Tensor> batch = TakeSerializedExamples(input);

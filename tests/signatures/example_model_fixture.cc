@@ -134,6 +134,9 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadExampleTestModel(
       .Input("inputs", examples, DT_STRING, {-1})
       .Output("outputs", x, DT_FLOAT, {-1, 1});
   regress("missing_op").Output("outputs", missing, DT_FLOAT, {-1, 1});
+  writer.AddSignature("custom_method", "example.com/custom")
+      .Input("inputs", examples, DT_STRING, {-1})
+      .Output("outputs", x, DT_FLOAT, {-1, 1});
 
   absl::Status written = writer.Write(export_dir);
   if (!written.ok()) return written;

@@ -22,6 +22,7 @@
 //   classify_bad_input   classify  examples (alias)  scores
 //   predict_x            predict   inputs=tf_example outputs = x
 //   missing_op           regress   tf_example        outputs via op "NoSuchOp"
+//   custom_method        example.com/custom  tf_example  outputs = x
 #ifndef MODEL_SERVER_TESTS_SIGNATURES_EXAMPLE_MODEL_FIXTURE_H_
 #define MODEL_SERVER_TESTS_SIGNATURES_EXAMPLE_MODEL_FIXTURE_H_
 

@@ -36,7 +36,7 @@ class MultiInferenceTest : public testing::ExampleTestModelSuite {
   absl::Status Run() {
     response_.Clear();
     return RunMultiInference(model().signatures(), kVersion,
-                             ExampleMethodOptions(), RunOptions(), &request_,
+                             SignatureCheckOptions(), RunOptions(), &request_,
                              &response_);
   }
 
