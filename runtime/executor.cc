@@ -160,8 +160,10 @@ absl::Status RunPlan(const Plan& plan, absl::Span<const Tensor* const> feeds,
                           absl::Span<Value>(outputs, step.num_outputs));
       absl::Status status = step.kernel->Compute(ctx);
       if (!status.ok()) return AnnotateWithNode(status, step);
+      bool all_outputs_dead = step.num_outputs > 0;
       for (int o = 0; o < step.num_outputs; ++o) {
         const Value& out = outputs[o];
+        all_outputs_dead &= out.dead;
         if (!out.dead && out.ref == nullptr && !out.tensor.IsInitialized()) {
           return AnnotateWithNode(
               absl::InternalError(absl::StrCat("kernel ", step.op,
@@ -169,6 +171,10 @@ absl::Status RunPlan(const Plan& plan, absl::Span<const Tensor* const> feeds,
               step);
         }
       }
+      // A Merge whose inputs were all dead is itself dead, so its control
+      // edges carry deadness too (TensorFlow's rule). A Switch that ran is
+      // live even though one of its outputs is dead.
+      if (step.accepts_dead_inputs && all_outputs_dead) step_dead[s] = 1;
     }
     for (int slot : step.release_slots) slots[slot] = Value();
   }

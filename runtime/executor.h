@@ -4,7 +4,8 @@
 // thread pool for intra-op parallelism). Values live in per-run slots and are
 // released right after their last reader. Dead values (the untaken side of a
 // Switch) propagate: a step with a dead input or control dependency is skipped
-// and its outputs are dead, except for steps that accept dead inputs (Merge).
+// and its outputs are dead, except for steps that accept dead inputs (Merge),
+// which run and are dead only if they make every output dead.
 //
 // Errors from a kernel are returned with the node appended as TensorFlow does
 // ("...\n\t [[{{node name}}]]"). Nothing a request sends can abort the

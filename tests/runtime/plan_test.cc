@@ -187,6 +187,93 @@ TEST(Plan, KernelErrorsNameTheNode) {
   EXPECT_TRUE(absl::StrContains(status.message(), "{{node sum}}")) << status;
 }
 
+NodeDef* AddBoolPlaceholder(GraphDef* graph, const std::string& name) {
+  NodeDef* node = AddNode(graph, name, "Placeholder");
+  (*node->mutable_attr())["dtype"].set_type(tensorflow::DT_BOOL);
+  return node;
+}
+
+NodeDef* AddMerge(GraphDef* graph, const std::string& name,
+                  std::vector<std::string> inputs) {
+  NodeDef* node = AddNode(graph, name, "Merge", inputs);
+  (*node->mutable_attr())["N"].set_i(static_cast<int64_t>(inputs.size()));
+  return node;
+}
+
+// Runs a plan fed with x (float) and pred (bool) and returns the status.
+absl::Status RunWithPred(const Plan& plan, bool pred,
+                         std::vector<Tensor>* out) {
+  return RunPlan(plan, {Tensor::Scalar(1.0f), Tensor::Scalar(pred)}, out);
+}
+
+TEST(Plan, ControlEdgeFromADeadNodeMakesTheDependentDead) {
+  GraphDef g;
+  AddPlaceholder(&g, "x");
+  AddBoolPlaceholder(&g, "pred");
+  AddNode(&g, "switch", "Switch", {"x", "pred"});
+  AddNode(&g, "on_true", "Identity", {"switch:1"});
+  AddConst(&g, "c", 5.0f);
+  AddNode(&g, "after_true", "Identity", {"c", "^on_true"});
+  auto compiled = Compile(g, {"x:0", "pred:0"}, {"after_true:0"});
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  std::vector<Tensor> out;
+  ASSERT_TRUE(RunWithPred(*compiled->plan, true, &out).ok());
+  EXPECT_TENSOR_EQ(out[0], Tensor::Scalar(5.0f));
+  absl::Status status = RunWithPred(*compiled->plan, false, &out);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(status.message(), "does not have value"))
+      << status;
+}
+
+TEST(Plan, ControlEdgeFromASwitchThatRanIsLive) {
+  GraphDef g;
+  AddPlaceholder(&g, "x");
+  AddBoolPlaceholder(&g, "pred");
+  AddNode(&g, "switch", "Switch", {"x", "pred"});
+  AddConst(&g, "c", 5.0f);
+  AddNode(&g, "after_switch", "Identity", {"c", "^switch"});
+  auto compiled = Compile(g, {"x:0", "pred:0"}, {"after_switch:0"});
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  std::vector<Tensor> out;
+  ASSERT_TRUE(RunWithPred(*compiled->plan, false, &out).ok());
+  EXPECT_TENSOR_EQ(out[0], Tensor::Scalar(5.0f));
+}
+
+TEST(Plan, MergeRunsDespiteADeadControlInput) {
+  GraphDef g;
+  AddPlaceholder(&g, "x");
+  AddBoolPlaceholder(&g, "pred");
+  AddNode(&g, "switch", "Switch", {"x", "pred"});
+  AddNode(&g, "on_true", "Identity", {"switch:1"});
+  AddMerge(&g, "merge", {"switch:0", "switch:1"})->add_input("^on_true");
+  auto compiled = Compile(g, {"x:0", "pred:0"}, {"merge:0", "merge:1"});
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  std::vector<Tensor> out;
+  ASSERT_TRUE(RunWithPred(*compiled->plan, false, &out).ok());
+  EXPECT_TENSOR_EQ(out[0], Tensor::Scalar(1.0f));
+  EXPECT_TENSOR_EQ(out[1], Tensor::Scalar<int32_t>(0));
+}
+
+TEST(Plan, MergeOfOnlyDeadInputsIsDeadForControlEdgesToo) {
+  // `inner` merges two dead values, so `gated` (control-dependent on it) is
+  // dead and `outer` picks its other input. Were `inner` treated as live,
+  // `outer` would forward `gated` (value_index 0).
+  GraphDef g;
+  AddPlaceholder(&g, "x");
+  AddBoolPlaceholder(&g, "pred");
+  AddNode(&g, "switch", "Switch", {"x", "pred"});
+  AddMerge(&g, "inner", {"switch:1", "switch:1"});
+  AddConst(&g, "c", 5.0f);
+  AddNode(&g, "gated", "Identity", {"c", "^inner"});
+  AddMerge(&g, "outer", {"gated", "switch:0"});
+  auto compiled = Compile(g, {"x:0", "pred:0"}, {"outer:0", "outer:1"});
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  std::vector<Tensor> out;
+  ASSERT_TRUE(RunWithPred(*compiled->plan, false, &out).ok());
+  EXPECT_TENSOR_EQ(out[0], Tensor::Scalar(1.0f));
+  EXPECT_TENSOR_EQ(out[1], Tensor::Scalar<int32_t>(1));
+}
+
 // A FunctionDef computing 2 * x, called through StatefulPartitionedCall and
 // directly by name.
 tensorflow::FunctionDefLibrary TimesTwoLibrary() {
