@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/kernels/lookup_table.h"
+#include "runtime/kernels/resource_handle_kernel.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -36,8 +37,8 @@ absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
   return absl::OkStatus();
 }
 
-class HashTableKernel : public OpKernel {
- public:
+// Resolves the resource at load; runs as a ResourceHandleKernel.
+struct HashTableKernel {
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
     MS_RETURN_IF_ERROR(CheckNumInputs(c, 0));
@@ -85,20 +86,8 @@ class HashTableKernel : public OpKernel {
           DataTypeName(table->value_dtype()), ", not ", DataTypeName(key_dtype),
           " to ", DataTypeName(value_dtype)));
     }
-    MS_ASSIGN_OR_RETURN(Tensor handle,
-                        Tensor::Create(DT_RESOURCE, TensorShape()));
-    handle.data<std::shared_ptr<ResourceBase>>()[0] = std::move(table);
-    return std::unique_ptr<OpKernel>(new HashTableKernel(std::move(handle)));
+    return ResourceHandleKernel::Create(std::move(table));
   }
-
-  absl::Status Compute(OpKernelContext& ctx) const override {
-    ctx.set_output(0, handle_);
-    return absl::OkStatus();
-  }
-
- private:
-  explicit HashTableKernel(Tensor handle) : handle_(std::move(handle)) {}
-  const Tensor handle_;
 };
 
 class LookupTableFindKernel : public OpKernel {

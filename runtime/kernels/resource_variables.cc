@@ -24,6 +24,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/resource_handle_kernel.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -91,8 +92,8 @@ absl::Status UninitializedError(const Variable& var) {
       var.name(), " does not exist."));
 }
 
-class VarHandleKernel : public OpKernel {
- public:
+// Resolves the resource at load; runs as a ResourceHandleKernel.
+struct VarHandleKernel {
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
     MS_RETURN_IF_ERROR(CheckNumInputs(c, 0));
@@ -121,20 +122,8 @@ class VarHandleKernel : public OpKernel {
           "variable '", name, "' already exists ", "with dtype ",
           DataTypeName(var->dtype()), ", not ", DataTypeName(dtype)));
     }
-    MS_ASSIGN_OR_RETURN(Tensor handle,
-                        Tensor::Create(DT_RESOURCE, TensorShape()));
-    handle.data<std::shared_ptr<ResourceBase>>()[0] = std::move(var);
-    return std::unique_ptr<OpKernel>(new VarHandleKernel(std::move(handle)));
+    return ResourceHandleKernel::Create(std::move(var));
   }
-
-  absl::Status Compute(OpKernelContext& ctx) const override {
-    ctx.set_output(0, handle_);
-    return absl::OkStatus();
-  }
-
- private:
-  explicit VarHandleKernel(Tensor handle) : handle_(std::move(handle)) {}
-  const Tensor handle_;
 };
 
 class ReadVariableKernel : public OpKernel {
