@@ -67,7 +67,8 @@ class PlanCompiler {
       if (fed_outputs_.contains(node) && !IsPlaceholderWithDefault(node)) {
         continue;
       }
-      for (const TensorId& in : graph_.node(node).inputs) stack.push_back(in.node);
+      for (const TensorId& in : graph_.node(node).inputs)
+        stack.push_back(in.node);
       for (int in : graph_.node(node).control_inputs) stack.push_back(in);
     }
   }
@@ -141,6 +142,9 @@ class PlanCompiler {
   absl::Status CreateSteps() {
     std::set<std::string> missing;
     std::vector<std::string> errors;
+    // The code of the first error: a kernel's own (e.g. UNIMPLEMENTED for a
+    // dtype it lacks), INVALID_ARGUMENT for a malformed node.
+    absl::StatusCode error_code = absl::StatusCode::kOk;
     step_of_node_.assign(graph_.nodes().size(), -1);
     for (int node : order_) {
       const GraphNode& g = graph_.node(node);
@@ -164,6 +168,9 @@ class PlanCompiler {
         if (!g.error.empty()) {
           errors.push_back(absl::StrCat("node '", g.name(), "' (op ",
                                         g.op_type(), "): ", g.error));
+          if (error_code == absl::StatusCode::kOk) {
+            error_code = absl::StatusCode::kInvalidArgument;
+          }
         } else if (g.op == nullptr && g.function == nullptr) {
           missing.insert(g.op_type());
         } else {
@@ -176,13 +183,17 @@ class PlanCompiler {
             missing.insert(nested.begin(), nested.end());
           } else {
             errors.push_back(std::string(kernel.status().message()));
+            if (error_code == absl::StatusCode::kOk) {
+              error_code = kernel.status().code();
+            }
           }
         }
         if (g.op != nullptr) {
           step.accepts_dead_inputs = g.op->spec.accepts_dead_inputs();
           step.takes_ref.assign(g.inputs.size(), 0);
           for (int ref : g.op->spec.ref_inputs()) {
-            if (ref < static_cast<int>(g.inputs.size())) step.takes_ref[ref] = 1;
+            if (ref < static_cast<int>(g.inputs.size()))
+              step.takes_ref[ref] = 1;
           }
         } else {
           step.takes_ref.assign(g.inputs.size(), 0);
@@ -192,9 +203,9 @@ class PlanCompiler {
       plan_->steps_.push_back(std::move(step));
     }
     if (!missing.empty()) {
-      absl::Status status = MissingOpsError(missing, PlanLabel().empty()
-                                                         ? std::string()
-                                                         : graph_.function_name());
+      absl::Status status = MissingOpsError(
+          missing,
+          PlanLabel().empty() ? std::string() : graph_.function_name());
       if (!errors.empty()) {
         std::set<std::string> ops = MissingOpsOf(status);
         status = MissingOpsError(
@@ -205,8 +216,8 @@ class PlanCompiler {
       return status;
     }
     if (!errors.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(PlanLabel(), absl::StrJoin(errors, "; ")));
+      return absl::Status(
+          error_code, absl::StrCat(PlanLabel(), absl::StrJoin(errors, "; ")));
     }
     return absl::OkStatus();
   }
@@ -239,15 +250,16 @@ class PlanCompiler {
         step.input_slots.push_back(SlotOf(in));
       }
       for (int in : g.control_inputs) {
-        if (step_of_node_[in] >= 0) step.control_steps.push_back(step_of_node_[in]);
+        if (step_of_node_[in] >= 0)
+          step.control_steps.push_back(step_of_node_[in]);
       }
     }
     for (const TensorId& id : feeds_) {
       plan_->feed_slots_.push_back(SlotOf(id));
       plan_->feed_names_.push_back(graph_.TensorName(id));
       int step = step_of_node_[id.node];
-      plan_->feed_dtypes_.push_back(step >= 0 ? plan_->steps_[step].declared_dtype
-                                              : DT_INVALID);
+      plan_->feed_dtypes_.push_back(
+          step >= 0 ? plan_->steps_[step].declared_dtype : DT_INVALID);
     }
     for (const TensorId& id : fetches_) {
       plan_->fetch_slots_.push_back(SlotOf(id));
