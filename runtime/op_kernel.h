@@ -15,6 +15,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "runtime/node_attrs.h"
 #include "runtime/resource.h"
@@ -41,6 +42,26 @@ struct KernelConstruction {
 
   const std::string& node_name() const { return attrs.node_name(); }
 };
+
+// The node's attr error (INVALID_ARGUMENT naming the node) unless it has
+// exactly `expected` data inputs.
+inline absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
+  if (c.num_inputs != expected) {
+    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
+                                      expected == 1 ? "" : "s", ", got ",
+                                      c.num_inputs));
+  }
+  return absl::OkStatus();
+}
+
+// UNIMPLEMENTED "<Op> node '<name>': unsupported dtype <dtype>", for a kernel
+// that has no instantiation for the node's dtype.
+inline absl::Status UnsupportedDtypeError(const KernelConstruction& c,
+                                          DataType dtype) {
+  return absl::UnimplementedError(
+      absl::StrCat(c.attrs.op(), " node '", c.node_name(),
+                   "': unsupported dtype ", DataTypeName(dtype)));
+}
 
 // One edge's value while a plan runs.
 struct Value {

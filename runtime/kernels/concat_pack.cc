@@ -31,15 +31,6 @@
 namespace model_server {
 namespace {
 
-absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
-  if (c.num_inputs != expected) {
-    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
-                                      expected == 1 ? "" : "s", ", got ",
-                                      c.num_inputs));
-  }
-  return absl::OkStatus();
-}
-
 // Reads an int attribute that counts tensors and checks it is in range.
 absl::StatusOr<int> CountAttr(const KernelConstruction& c,
                               absl::string_view name, int min) {

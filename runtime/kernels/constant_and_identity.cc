@@ -26,15 +26,6 @@
 namespace model_server {
 namespace {
 
-absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
-  if (c.num_inputs != expected) {
-    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
-                                      expected == 1 ? "" : "s", ", got ",
-                                      c.num_inputs));
-  }
-  return absl::OkStatus();
-}
-
 class ConstKernel : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(

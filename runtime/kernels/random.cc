@@ -81,9 +81,7 @@ class RandomKernel : public OpKernel {
     MS_RETURN_IF_ERROR(c.attrs.Get("dtype", &dtype));
     if (dtype != DT_FLOAT && dtype != DT_DOUBLE && dtype != DT_HALF &&
         dtype != DT_BFLOAT16) {
-      return absl::UnimplementedError(
-          absl::StrCat(c.attrs.op(), " node '", c.node_name(),
-                       "': unsupported dtype ", DataTypeName(dtype)));
+      return UnsupportedDtypeError(c, dtype);
     }
     int64_t seed, seed2;
     MS_RETURN_IF_ERROR(c.attrs.GetOr("seed", int64_t{0}, &seed));

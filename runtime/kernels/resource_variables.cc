@@ -32,15 +32,6 @@
 namespace model_server {
 namespace {
 
-absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
-  if (c.num_inputs != expected) {
-    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
-                                      expected == 1 ? "" : "s", ", got ",
-                                      c.num_inputs));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Unsupported(const KernelConstruction& c, absl::string_view what) {
   return absl::UnimplementedError(
       absl::StrCat(c.attrs.op(), " node '", c.node_name(), "': ", what));

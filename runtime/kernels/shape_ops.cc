@@ -27,15 +27,6 @@
 namespace model_server {
 namespace {
 
-absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
-  if (c.num_inputs != expected) {
-    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
-                                      expected == 1 ? "" : "s", ", got ",
-                                      c.num_inputs));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<DataType> IndexTypeAttr(const KernelConstruction& c,
                                        absl::string_view name,
                                        DataType fallback) {

@@ -42,15 +42,6 @@ using Dims = absl::InlinedVector<int64_t, 8>;
 // ---------------------------------------------------------------------------
 // Shared helpers.
 
-absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
-  if (c.num_inputs != expected) {
-    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
-                                      expected == 1 ? "" : "s", ", got ",
-                                      c.num_inputs));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Unsupported(const KernelConstruction& c, absl::string_view what) {
   return absl::UnimplementedError(
       absl::StrCat(c.attrs.op(), " node '", c.node_name(), "': ", what));

@@ -205,9 +205,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateSparseFillEmptyRows(
     }
   });
   if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat("SparseFillEmptyRows node '", c.node_name(),
-                     "': unsupported dtype ", DataTypeName(dtype)));
+    return UnsupportedDtypeError(c, dtype);
   }
   return kernel;
 }

@@ -264,9 +264,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateSparseSegmentReduction(
     }
   });
   if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat(c.attrs.op(), " node '", c.node_name(),
-                     "': unsupported dtype ", DataTypeName(dtype)));
+    return UnsupportedDtypeError(c, dtype);
   }
   return kernel;
 }

@@ -25,15 +25,6 @@
 namespace model_server {
 namespace {
 
-absl::Status CheckNumInputs(const KernelConstruction& c, int expected) {
-  if (c.num_inputs != expected) {
-    return c.attrs.Error(absl::StrCat("expects ", expected, " input",
-                                      expected == 1 ? "" : "s", ", got ",
-                                      c.num_inputs));
-  }
-  return absl::OkStatus();
-}
-
 // The variable behind reference input `i`, or an error naming the problem.
 absl::StatusOr<std::shared_ptr<Variable>> RefInput(OpKernelContext& ctx,
                                                    int i) {

@@ -49,7 +49,8 @@ bool MethodFor(const Signature& signature, ExampleMethod* method) {
   } else {
     *method = ExampleMethod::kClassify;
   }
-  return CheckExampleSignature(signature, *method, SignatureCheckOptions()).ok();
+  return CheckExampleSignature(signature, *method, SignatureCheckOptions())
+      .ok();
 }
 
 // gold.json's RPC result aliases: which method and which value they name.
@@ -146,21 +147,23 @@ std::string RunExamplePair(const LoadedModel& model, const GoldPair& pair,
   SerializedInput input = InputOf(*examples);
   const int64_t n = static_cast<int64_t>(examples->strings.size());
   std::vector<std::string> problems;
+  // "" when the call was rightly refused (logged), else the failure.
+  auto failed = [&](absl::string_view rpc, const absl::Status& status) {
+    if (signature != nullptr &&
+        OutputsUnfitForMethod(*signature, method, *examples)) {
+      std::cout << "[ info     ] " << pair.origin << " [" << pair.signature
+                << "]: rejected as TF Serving rejects it: " << status.message()
+                << "\n";
+      return std::string();
+    }
+    return absl::StrCat(rpc, " failed: ", status.ToString());
+  };
   if (method == ExampleMethod::kRegress) {
     tfs::RegressionResult result;
     absl::Status status =
         RunRegress(model.signatures(), pair.signature, SignatureCheckOptions(),
                    RunOptions(), &input, &result, &key);
-    if (!status.ok()) {
-      if (signature != nullptr &&
-          OutputsUnfitForMethod(*signature, method, *examples)) {
-        std::cout << "[ info     ] " << pair.origin << " [" << pair.signature
-                  << "]: rejected as TF Serving rejects it: "
-                  << status.message() << "\n";
-        return "";
-      }
-      return absl::StrCat("Regress failed: ", status.ToString());
-    }
+    if (!status.ok()) return failed("Regress", status);
     std::vector<float> values;
     for (const auto& regression : result.regressions()) {
       values.push_back(regression.value());
@@ -179,16 +182,7 @@ std::string RunExamplePair(const LoadedModel& model, const GoldPair& pair,
     absl::Status status =
         RunClassify(model.signatures(), pair.signature, SignatureCheckOptions(),
                     RunOptions(), &input, &result, &key);
-    if (!status.ok()) {
-      if (signature != nullptr &&
-          OutputsUnfitForMethod(*signature, method, *examples)) {
-        std::cout << "[ info     ] " << pair.origin << " [" << pair.signature
-                  << "]: rejected as TF Serving rejects it: "
-                  << status.message() << "\n";
-        return "";
-      }
-      return absl::StrCat("Classify failed: ", status.ToString());
-    }
+    if (!status.ok()) return failed("Classify", status);
     std::vector<float> scores;
     std::vector<std::string> labels;
     int64_t k = 0;
