@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages model_server builds with. Quick when they
 # are already there: apt-get runs only for missing packages.
+# Usage: tools/install_deps.sh [--test]   (--test: also what the tests use)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,14 @@ PACKAGES=(
   libabsl-dev libeigen3-dev libgoogle-glog-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev rapidjson-dev
 )
+# Tools only the test suite runs: qemu-user emulates an old CPU for the
+# start-up CPU check (tests/daemon/cpu_guard_test.cc).
+TEST_PACKAGES=(
+  qemu-user
+)
+if [[ ${1:-} == --test ]]; then
+  PACKAGES+=("${TEST_PACKAGES[@]}")
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

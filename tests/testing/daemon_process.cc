@@ -445,11 +445,16 @@ grpc::Status CallGetModelStatus(tfs::ModelService::Stub& stub,
 
 absl::StatusOr<DaemonRun> RunDaemonToExit(const std::vector<std::string>& args,
                                           absl::Duration timeout) {
+  std::vector<std::string> argv = {DaemonBinaryPath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgramToExit(argv, timeout);
+}
+
+absl::StatusOr<DaemonRun> RunProgramToExit(const std::vector<std::string>& argv,
+                                           absl::Duration timeout) {
   absl::StatusOr<std::unique_ptr<TempDirectory>> scratch =
       TempDirectory::Create();
   if (!scratch.ok()) return scratch.status();
-  std::vector<std::string> argv = {DaemonBinaryPath()};
-  argv.insert(argv.end(), args.begin(), args.end());
   const std::string out_path = (*scratch)->path() + "/stdout";
   const std::string err_path = (*scratch)->path() + "/stderr";
   absl::StatusOr<pid_t> pid = Spawn(argv, out_path, err_path);

@@ -177,6 +177,11 @@ absl::StatusOr<DaemonRun> RunDaemonToExit(
     const std::vector<std::string>& args,
     absl::Duration timeout = absl::Seconds(30));
 
+// The same for any program: `argv[0]` is its path.
+absl::StatusOr<DaemonRun> RunProgramToExit(
+    const std::vector<std::string>& argv,
+    absl::Duration timeout = absl::Seconds(30));
+
 }  // namespace testing
 }  // namespace model_server
 
