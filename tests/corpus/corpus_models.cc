@@ -2,12 +2,11 @@
 
 #include "absl/strings/match.h"
 #include "loader/saved_model_reader.h"
+#include "tests/testing/test_paths.h"
 
 namespace model_server {
 
-std::string ModelsDir() {
-  return std::string(MODEL_SERVER_SHARED_DIR) + "/models";
-}
+std::string ModelsDir() { return testing::SharedDir() + "/models"; }
 
 bool HasGold(const std::string& model) {
   return absl::StartsWith(model, "tfs_") ||

@@ -18,6 +18,7 @@
 #include "tensorflow/core/example/example.pb.h"
 #include "tests/testing/kernel_harness.h"
 #include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/test_paths.h"
 #include "tools/example_model.h"
 #include "tools/saved_model_builder.h"
 
@@ -125,7 +126,7 @@ TEST_F(HalfPlusTwoTest, HasTheDocumentedSignaturesAndSaver) {
 class WriteExampleModelBinaryTest : public ::testing::Test {
  protected:
   static std::string Binary() {
-    return std::string(MODEL_SERVER_BINARY_DIR) + "/tools/write_example_model";
+    return testing::BinaryDir() + "/tools/write_example_model";
   }
   // Exit status of running the binary with `args` (output discarded).
   static int Run(const std::string& args) {

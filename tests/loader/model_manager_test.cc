@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "tests/testing/test_paths.h"
 
 namespace model_server {
 namespace {
@@ -11,8 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Serving tests use TF Serving's half_plus_two from the shared corpus.
-const fs::path kModel = fs::path(MODEL_SERVER_SHARED_DIR) /
-                        "models/tfs_half_plus_two_cpu/00000123";
+const fs::path kModel =
+    fs::path(testing::SharedDir()) / "models/tfs_half_plus_two_cpu/00000123";
 
 class ModelManagerTest : public ::testing::Test {
  protected:

@@ -11,8 +11,8 @@
 #include "loader/asset_feeds.h"
 #include "loader/saved_model_reader.h"
 #include "runtime/bundle/bundle_reader.h"
-#include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/kernel_harness.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace model_server {
 namespace {

@@ -35,8 +35,8 @@ TEST(VersionWatcher, ParsesDecimalDirectoryNamesWithLeadingZeros) {
 }
 
 TEST(VersionWatcher, RejectsNamesThatAreNotWholeDecimalNumbers) {
-  for (const char* name : {"", "abc", "1a", "-1", "+1", "1.0", " 1",
-                           "99999999999999999999"}) {
+  for (const char* name :
+       {"", "abc", "1a", "-1", "+1", "1.0", " 1", "99999999999999999999"}) {
     EXPECT_FALSE(ParseVersionDirectoryName(name).has_value()) << name;
   }
 }

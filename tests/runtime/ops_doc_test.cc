@@ -7,12 +7,13 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "runtime/op_registry.h"
+#include "tests/testing/test_paths.h"
 
 namespace model_server {
 namespace {
 
 std::set<std::string> OpsListedInDoc() {
-  std::ifstream file(std::string(MODEL_SERVER_SOURCE_DIR) + "/docs/ops.md");
+  std::ifstream file(testing::SourceDir() + "/docs/ops.md");
   std::stringstream text;
   text << file.rdbuf();
   std::string doc = text.str();
@@ -39,9 +40,8 @@ TEST(OpsDoc, ListsExactlyTheRegisteredOps) {
   }
   EXPECT_TRUE(undocumented.empty())
       << "add to docs/ops.md: " << absl::StrJoin(undocumented, ", ");
-  EXPECT_TRUE(stale.empty())
-      << "docs/ops.md lists ops the runtime lacks: "
-      << absl::StrJoin(stale, ", ");
+  EXPECT_TRUE(stale.empty()) << "docs/ops.md lists ops the runtime lacks: "
+                             << absl::StrJoin(stale, ", ");
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "tests/testing/test_paths.h"
 
 namespace model_server {
 namespace testing {
@@ -155,14 +156,13 @@ bool AcceptsConnections(int port) {
 }  // namespace
 
 std::string SharedModelPath(const std::string& name) {
-  const std::string path =
-      absl::StrCat(MODEL_SERVER_SHARED_DIR, "/models/", name);
+  const std::string path = absl::StrCat(SharedDir(), "/models/", name);
   std::error_code error;
   return fs::is_directory(path, error) ? path : std::string();
 }
 
 std::string DaemonBinaryPath() {
-  return absl::StrCat(MODEL_SERVER_BINARY_DIR, "/daemon/model_server");
+  return absl::StrCat(BinaryDir(), "/daemon/model_server");
 }
 
 absl::StatusOr<std::unique_ptr<TempDirectory>> TempDirectory::Create() {

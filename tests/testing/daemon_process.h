@@ -36,7 +36,7 @@ namespace testing {
 // GTEST_SKIP).
 std::string SharedModelPath(const std::string& name);
 
-// ${MODEL_SERVER_BINARY_DIR}/daemon/model_server.
+// <build tree>/daemon/model_server.
 std::string DaemonBinaryPath();
 
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents when

@@ -17,6 +17,7 @@
 #include "runtime/bundle/crc32c.h"
 #include "runtime/bundle/table_writer.h"
 #include "tensorflow/core/protobuf/tensor_bundle.pb.h"
+#include "tests/testing/test_paths.h"
 
 namespace model_server {
 namespace {
@@ -435,18 +436,18 @@ TEST(Bundle, RejectsBadHeadersAndEntries) {
 // Bundles written by TensorFlow.
 
 std::string SharedModelPrefix(const std::string& relative) {
-  return absl::StrCat(MODEL_SERVER_SHARED_DIR, "/models/", relative,
+  return absl::StrCat(testing::SharedDir(), "/models/", relative,
                       "/variables/variables");
 }
 
 bool HaveShared() {
   struct stat st;
-  return ::stat(MODEL_SERVER_SHARED_DIR "/models", &st) == 0;
+  return ::stat((testing::SharedDir() + "/models").c_str(), &st) == 0;
 }
 
 #define SKIP_WITHOUT_SHARED()                                                \
   if (!HaveShared()) {                                                       \
-    GTEST_SKIP() << MODEL_SERVER_SHARED_DIR                                  \
+    GTEST_SKIP() << testing::SharedDir()                                     \
                  << "/models not found; skipping TensorFlow-written bundle " \
                     "tests";                                                 \
   }
