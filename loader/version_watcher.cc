@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "loader/model_files.h"
 
 namespace model_server {
 namespace fs = std::filesystem;
@@ -18,13 +19,10 @@ constexpr std::chrono::seconds kQuietPeriod(2);
 
 // Names, sizes and modification times of every file below `dir`, so that a
 // change anywhere (a file still growing, a new file) changes the result.
-std::string Fingerprint(const fs::path& dir, bool* has_saved_model,
-                        fs::file_time_type* newest) {
+std::string Fingerprint(const fs::path& dir, fs::file_time_type* newest) {
   std::string fingerprint;
   *newest = fs::file_time_type::min();
   std::error_code ec;
-  *has_saved_model = fs::exists(dir / "saved_model.pb", ec) ||
-                     fs::exists(dir / "saved_model.pbtxt", ec);
   fs::recursive_directory_iterator it(
       dir, fs::directory_options::skip_permission_denied, ec);
   if (ec) return absl::StrCat("unreadable:", ec.message());
@@ -63,9 +61,9 @@ absl::StatusOr<std::map<int64_t, VersionDirectory>> ListVersionDirectories(
     const std::string& base_path) {
   std::error_code ec;
   if (!fs::is_directory(base_path, ec)) {
-    return absl::NotFoundError(absl::StrCat(
-        "Could not find base path ", base_path,
-        " (it does not exist or is not a directory)"));
+    return absl::NotFoundError(
+        absl::StrCat("Could not find base path ", base_path,
+                     " (it does not exist or is not a directory)"));
   }
   std::map<int64_t, VersionDirectory> versions;
   fs::directory_iterator it(base_path, ec);
@@ -83,8 +81,8 @@ absl::StatusOr<std::map<int64_t, VersionDirectory>> ListVersionDirectories(
     VersionDirectory directory;
     directory.path = it->path().native();
     fs::file_time_type newest;
-    directory.fingerprint =
-        Fingerprint(it->path(), &directory.has_saved_model, &newest);
+    directory.has_model = HoldsModel(directory.path);
+    directory.fingerprint = Fingerprint(it->path(), &newest);
     directory.quiet = newest < fs::file_time_type::clock::now() - kQuietPeriod;
     // "1" and "01" both name version 1: keep the first in name order.
     auto existing = versions.find(*version);
@@ -107,10 +105,10 @@ absl::StatusOr<VersionWatcher::Scan> VersionWatcher::Poll() {
     auto previous = previous_fingerprints_.find(version);
     // Unchanged since the last scan, or untouched for a while (so a model
     // that was in place before the server started loads at once).
-    const bool stable = directory.quiet ||
-                        (previous != previous_fingerprints_.end() &&
-                         previous->second == directory.fingerprint);
-    if (directory.has_saved_model && stable) {
+    const bool stable =
+        directory.quiet || (previous != previous_fingerprints_.end() &&
+                            previous->second == directory.fingerprint);
+    if (directory.has_model && stable) {
       scan.complete.emplace(version, std::move(directory));
     }
   }

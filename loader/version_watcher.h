@@ -2,10 +2,11 @@
 //
 // A version is a child directory whose whole name is a decimal integer
 // (leading zeros allowed: "00000123" is version 123); anything else is
-// ignored. A version is reported complete only when it holds saved_model.pb
-// (or .pbtxt) and its files have not changed since the previous scan (or
-// have not been modified for a few seconds), so a version still being copied
-// is never loaded half-written.
+// ignored. A version is reported complete only when it holds a model
+// (model_files.h: a SavedModel, a complete TF1 checkpoint or a frozen
+// GraphDef) and its files have not changed since the previous scan (or have
+// not been modified for a few seconds), so a version still being copied is
+// never loaded half-written.
 #ifndef MODEL_SERVER_LOADER_VERSION_WATCHER_H_
 #define MODEL_SERVER_LOADER_VERSION_WATCHER_H_
 
@@ -28,7 +29,8 @@ struct VersionDirectory {
   // Summary of the directory's files (names, sizes, modification times);
   // equal fingerprints mean nothing changed.
   std::string fingerprint;
-  bool has_saved_model = false;
+  // It holds a model (HoldsModel in model_files.h).
+  bool has_model = false;
   // No file was modified in the last few seconds.
   bool quiet = false;
 };

@@ -50,7 +50,7 @@ TEST(VersionWatcher, IgnoresNonNumericDirectoriesAndFiles) {
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ(listed->begin()->first, 1);
-  EXPECT_TRUE(listed->begin()->second.has_saved_model);
+  EXPECT_TRUE(listed->begin()->second.has_model);
 }
 
 TEST(VersionWatcher, MissingBasePathIsNotFound) {
@@ -93,6 +93,35 @@ TEST(VersionWatcher, VersionWithoutSavedModelIsNeverComplete) {
   ASSERT_TRUE(scan.ok());
   EXPECT_TRUE(scan->complete.empty());
   EXPECT_EQ(scan->present.count(3), 1u);
+}
+
+TEST(VersionWatcher, FrozenGraphVersionIsCompleteOnceStable) {
+  TempDir base;
+  WriteFile(fs::path(base.path()) / "2/frozen_model.pb", "x");
+  VersionWatcher watcher(base.path());
+  ASSERT_TRUE(watcher.Poll().ok());
+  auto scan = watcher.Poll();
+  ASSERT_TRUE(scan.ok());
+  EXPECT_EQ(scan->complete.count(2), 1u);
+}
+
+TEST(VersionWatcher, CheckpointIsCompleteOnlyWithEveryDataShard) {
+  TempDir base;
+  const fs::path version = fs::path(base.path()) / "4";
+  WriteFile(version / "model.ckpt.meta", "meta");
+  WriteFile(version / "model.ckpt.index", "index");
+  WriteFile(version / "model.ckpt.data-00000-of-00002", "data");
+  VersionWatcher watcher(base.path());
+  ASSERT_TRUE(watcher.Poll().ok());
+  auto scan = watcher.Poll();
+  ASSERT_TRUE(scan.ok());
+  EXPECT_TRUE(scan->complete.empty()) << "shard 1 of 2 is still missing";
+
+  WriteFile(version / "model.ckpt.data-00001-of-00002", "data");
+  ASSERT_TRUE(watcher.Poll().ok());
+  scan = watcher.Poll();
+  ASSERT_TRUE(scan.ok());
+  EXPECT_EQ(scan->complete.count(4), 1u);
 }
 
 }  // namespace
