@@ -16,7 +16,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "daemon/flags.h"
-#include "daemon/model_registry.h"
 #include "daemon/server.h"
 #include "daemon/termination_signals.h"
 #include "glog/logging.h"
@@ -30,13 +29,14 @@ constexpr int kExitStartFailure = 1;
 
 ModelManagerOptions ManagerOptions(const DaemonFlags& flags) {
   ModelManagerOptions options;
-  options.model_name = flags.model_name;
-  options.base_path = flags.model_base_path;
   options.load.tags = ParseSavedModelTags(flags.saved_model_tags);
-  options.poll_interval = absl::Seconds(flags.file_system_poll_wait_seconds);
+  options.file_system_poll_wait =
+      absl::Seconds(flags.file_system_poll_wait_seconds);
   options.max_num_load_retries = flags.max_num_load_retries;
   options.load_retry_interval =
       absl::Microseconds(flags.load_retry_interval_micros);
+  options.warmup.signature_checks.check_method_name =
+      flags.enable_signature_method_name_check;
   return options;
 }
 
@@ -53,19 +53,16 @@ ModelManagerOptions ManagerOptions(const DaemonFlags& flags) {
 }
 
 int Run(const DaemonFlags& flags) {
-  ModelRegistry registry;
-  // A single model for now; the registry is ready for a model config file.
-  absl::Status added =
-      registry.Add(std::make_unique<ModelManager>(ManagerOptions(flags)));
-  if (!added.ok()) {
-    LOG(ERROR) << "Failed to start server. Error: " << added;
-    return kExitStartFailure;
-  }
+  ModelManager models(ManagerOptions(flags));
   LOG(INFO) << "Serving model " << flags.model_name << " from "
             << flags.model_base_path << " (tags "
             << absl::StrJoin(ParseSavedModelTags(flags.saved_model_tags), ",")
             << ")";
-  registry.StartAll();
+  // A model that cannot be loaded yet leaves the server up: its error shows
+  // in GetModelStatus, and it loads once its files are fixed.
+  absl::Status loaded = models.ReloadConfig(
+      {SingleModelConfig(flags.model_name, flags.model_base_path)});
+  if (!loaded.ok()) LOG(WARNING) << loaded;
 
   ServerOptions server_options;
   server_options.port = flags.port;
@@ -73,10 +70,9 @@ int Run(const DaemonFlags& flags) {
   server_options.signature_checks.check_method_name =
       flags.enable_signature_method_name_check;
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
-      GrpcServer::Start(server_options, &registry);
+      GrpcServer::Start(server_options, &models);
   if (!server.ok()) {
     LOG(ERROR) << "Failed to start server. Error: " << server.status();
-    registry.StopAll();
     ExitNow(kExitStartFailure);
   }
 
@@ -85,7 +81,6 @@ int Run(const DaemonFlags& flags) {
             << ": shutting down (in-flight requests get up to "
             << kShutdownGrace << ")";
   (*server)->Shutdown(kShutdownGrace);
-  registry.StopAll();
   LOG(INFO) << "Server stopped";
   ExitNow(0);
 }

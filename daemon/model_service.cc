@@ -1,5 +1,6 @@
 #include "daemon/model_service.h"
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,31 +31,19 @@ void ToProto(const VersionStatus& from, tfs::ModelVersionStatus* to) {
   }
 }
 
-absl::Status GetModelStatus(const ModelRegistry& registry,
+absl::Status GetModelStatus(const ModelManager& models,
                             const tfs::GetModelStatusRequest& request,
                             tfs::GetModelStatusResponse* response) {
   if (!request.has_model_spec()) {
     return absl::InvalidArgumentError("Missing ModelSpec");
   }
   const tfs::ModelSpec& spec = request.model_spec();
-  const ModelManager* manager = registry.Find(spec.name());
-  std::vector<VersionStatus> statuses;
-  if (manager != nullptr) statuses = manager->GetVersionStatuses();
-  if (spec.has_version()) {
-    const int64_t version = spec.version().value();
-    for (const VersionStatus& status : statuses) {
-      if (status.version != version) continue;
-      ToProto(status, response->add_model_version_status());
-      return absl::OkStatus();
-    }
-    return absl::NotFoundError(absl::StrCat("Could not find version ", version,
-                                            " of model ", spec.name()));
-  }
-  if (statuses.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("Could not find any versions of model ", spec.name()));
-  }
-  for (const VersionStatus& status : statuses) {
+  std::optional<int64_t> version;
+  if (spec.has_version()) version = spec.version().value();
+  absl::StatusOr<std::vector<VersionStatus>> statuses =
+      models.GetModelStatus(spec.name(), version);
+  if (!statuses.ok()) return statuses.status();
+  for (const VersionStatus& status : *statuses) {
     ToProto(status, response->add_model_version_status());
   }
   return absl::OkStatus();
@@ -67,7 +56,7 @@ grpc::ServerUnaryReactor* ModelServiceImpl::GetModelStatus(
     const tfs::GetModelStatusRequest* request,
     tfs::GetModelStatusResponse* response) {
   return Finish(context,
-                model_server::GetModelStatus(*registry_, *request, response));
+                model_server::GetModelStatus(*models_, *request, response));
 }
 
 grpc::ServerUnaryReactor* ModelServiceImpl::HandleReloadConfigRequest(

@@ -14,7 +14,7 @@
 #ifndef MODEL_SERVER_DAEMON_MODEL_SERVICE_H_
 #define MODEL_SERVER_DAEMON_MODEL_SERVICE_H_
 
-#include "daemon/model_registry.h"
+#include "loader/model_manager.h"
 #include "tensorflow_serving/apis/model_service.grpc.pb.h"
 
 namespace model_server {
@@ -22,9 +22,8 @@ namespace model_server {
 class ModelServiceImpl final
     : public tensorflow::serving::ModelService::CallbackService {
  public:
-  // `registry` must outlive the service.
-  explicit ModelServiceImpl(const ModelRegistry* registry)
-      : registry_(registry) {}
+  // `models` must outlive the service.
+  explicit ModelServiceImpl(const ModelManager* models) : models_(models) {}
 
   grpc::ServerUnaryReactor* GetModelStatus(
       grpc::CallbackServerContext* context,
@@ -37,7 +36,7 @@ class ModelServiceImpl final
       tensorflow::serving::ReloadConfigResponse* response) override;
 
  private:
-  const ModelRegistry* const registry_;
+  const ModelManager* const models_;
 };
 
 }  // namespace model_server

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "daemon/grpc_status.h"
+#include "daemon/model_spec.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
@@ -65,7 +66,7 @@ void EchoModelSpec(const tfs::ModelSpec& requested,
   spec->mutable_version()->set_value(version);
 }
 
-absl::Status Predict(const ModelRegistry& registry,
+absl::Status Predict(const ModelManager& models,
                      const SignatureCheckOptions& checks,
                      const RunOptions& options,
                      const tfs::PredictRequest& request,
@@ -74,7 +75,7 @@ absl::Status Predict(const ModelRegistry& registry,
     return absl::InvalidArgumentError("Missing ModelSpec");
   }
   absl::StatusOr<ServableHandle> handle =
-      registry.GetHandle(request.model_spec());
+      models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
   std::string signature_key;
   absl::Status status = RunPredict((*handle)->model->signatures(), request,
@@ -85,7 +86,7 @@ absl::Status Predict(const ModelRegistry& registry,
   return CheckResponseSize(*response);
 }
 
-absl::Status GetModelMetadata(const ModelRegistry& registry,
+absl::Status GetModelMetadata(const ModelManager& models,
                               const tfs::GetModelMetadataRequest& request,
                               tfs::GetModelMetadataResponse* response) {
   if (!request.has_model_spec()) {
@@ -104,7 +105,7 @@ absl::Status GetModelMetadata(const ModelRegistry& registry,
     }
   }
   absl::StatusOr<ServableHandle> handle =
-      registry.GetHandle(request.model_spec());
+      models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
   const ServedVersion& served = **handle;
   tfs::ModelSpec* spec = response->mutable_model_spec();
@@ -161,7 +162,7 @@ using ExampleMethodRunner = absl::Status (*)(
 template <typename Request, typename Response, typename Result>
 absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
                                 absl::string_view public_name,
-                                const ModelRegistry& registry,
+                                const ModelManager& models,
                                 const SignatureCheckOptions& signature_checks,
                                 const RunOptions& options,
                                 const grpc::ByteBuffer& bytes,
@@ -173,7 +174,7 @@ absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
     return absl::InvalidArgumentError("Missing ModelSpec");
   }
   absl::StatusOr<ServableHandle> handle =
-      registry.GetHandle(request.model_spec());
+      models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
   std::string signature_key;
   status =
@@ -188,7 +189,7 @@ absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
 
 // TF Serving resolves the version from the first task's model_spec (an
 // empty spec when there are no tasks, which fails the lookup).
-absl::Status MultiInference(const ModelRegistry& registry,
+absl::Status MultiInference(const ModelManager& models,
                             const SignatureCheckOptions& signature_checks,
                             const RunOptions& options,
                             const grpc::ByteBuffer& bytes,
@@ -199,7 +200,8 @@ absl::Status MultiInference(const ModelRegistry& registry,
   const tfs::ModelSpec& spec = request.tasks().empty()
                                    ? tfs::ModelSpec::default_instance()
                                    : request.tasks(0).model_spec();
-  absl::StatusOr<ServableHandle> handle = registry.GetHandle(spec);
+  absl::StatusOr<ServableHandle> handle =
+      models.GetHandle(ServableRequestFromModelSpec(spec));
   if (!handle.ok()) return handle.status();
   return RunMultiInference((*handle)->model->signatures(), (*handle)->version,
                            signature_checks, options, &request, response);
@@ -210,7 +212,7 @@ absl::Status MultiInference(const ModelRegistry& registry,
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
     grpc::CallbackServerContext* context, const tfs::PredictRequest* request,
     tfs::PredictResponse* response) {
-  return Finish(context, model_server::Predict(*registry_, signature_checks_,
+  return Finish(context, model_server::Predict(*models_, signature_checks_,
                                                RunOptionsFor(*context),
                                                *request, response));
 }
@@ -220,7 +222,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
     const tfs::GetModelMetadataRequest* request,
     tfs::GetModelMetadataResponse* response) {
   return Finish(context,
-                model_server::GetModelMetadata(*registry_, *request, response));
+                model_server::GetModelMetadata(*models_, *request, response));
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
@@ -228,7 +230,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
     grpc::ByteBuffer* response) {
   tfs::ClassificationResponse message;
   absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
-      &RunClassify, "ClassificationRequest", *registry_, signature_checks_,
+      &RunClassify, "ClassificationRequest", *models_, signature_checks_,
       RunOptionsFor(*context), *request, &message);
   return FinishWith(context, status, message, response);
 }
@@ -238,7 +240,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
     grpc::ByteBuffer* response) {
   tfs::RegressionResponse message;
   absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
-      &RunRegress, "RegressionRequest", *registry_, signature_checks_,
+      &RunRegress, "RegressionRequest", *models_, signature_checks_,
       RunOptionsFor(*context), *request, &message);
   return FinishWith(context, status, message, response);
 }
@@ -247,9 +249,8 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   tfs::MultiInferenceResponse message;
-  absl::Status status =
-      model_server::MultiInference(*registry_, signature_checks_,
-                                   RunOptionsFor(*context), *request, &message);
+  absl::Status status = model_server::MultiInference(
+      *models_, signature_checks_, RunOptionsFor(*context), *request, &message);
   return FinishWith(context, status, message, response);
 }
 

@@ -1,5 +1,5 @@
 // tensorflow.serving.PredictionService on gRPC's callback API: thin glue
-// that resolves the model version through the ModelRegistry, calls the
+// that resolves the model version through the ModelManager, calls the
 // signatures layer and maps the result with ToGrpcStatus.
 //
 //   - Predict: "Missing ModelSpec" check, version lookup, RunPredict with the
@@ -25,7 +25,7 @@
 #ifndef MODEL_SERVER_DAEMON_PREDICTION_SERVICE_H_
 #define MODEL_SERVER_DAEMON_PREDICTION_SERVICE_H_
 
-#include "daemon/model_registry.h"
+#include "loader/model_manager.h"
 #include "signatures/example_signature.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
@@ -48,10 +48,10 @@ using PredictionServiceBase =
 
 class PredictionServiceImpl final : public PredictionServiceBase {
  public:
-  // `registry` must outlive the service.
-  PredictionServiceImpl(const ModelRegistry* registry,
+  // `models` must outlive the service.
+  PredictionServiceImpl(const ModelManager* models,
                         const SignatureCheckOptions& signature_checks)
-      : registry_(registry), signature_checks_(signature_checks) {}
+      : models_(models), signature_checks_(signature_checks) {}
 
   grpc::ServerUnaryReactor* Predict(
       grpc::CallbackServerContext* context,
@@ -76,7 +76,7 @@ class PredictionServiceImpl final : public PredictionServiceBase {
                                            grpc::ByteBuffer* response) override;
 
  private:
-  const ModelRegistry* const registry_;
+  const ModelManager* const models_;
   const SignatureCheckOptions signature_checks_;
 };
 

@@ -17,15 +17,15 @@ GrpcServer::GrpcServer() = default;
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
-    const ServerOptions& options, const ModelRegistry* registry) {
+    const ServerOptions& options, const ModelManager* models) {
   if (options.port == 0 && options.socket_path.empty()) {
     return absl::InvalidArgumentError(
         "no address to listen on: the port is 0 and no UNIX socket is set");
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
-  server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
-      registry, options.signature_checks);
-  server->model_service_ = std::make_unique<ModelServiceImpl>(registry);
+  server->prediction_service_ =
+      std::make_unique<PredictionServiceImpl>(models, options.signature_checks);
+  server->model_service_ = std::make_unique<ModelServiceImpl>(models);
 
   grpc::ServerBuilder builder;
   const std::string tcp_address = absl::StrCat("0.0.0.0:", options.port);

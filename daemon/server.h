@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "daemon/model_registry.h"
+#include "loader/model_manager.h"
 #include "signatures/example_signature.h"
 
 namespace grpc {
@@ -37,10 +37,10 @@ struct ServerOptions {
 class GrpcServer {
  public:
   // Binds every requested address and starts serving the models of
-  // `registry`, which must outlive the server. Fails with UNAVAILABLE naming
+  // `models`, which must outlive the server. Fails with UNAVAILABLE naming
   // the address when one cannot be bound (port in use, bad path).
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
-      const ServerOptions& options, const ModelRegistry* registry);
+      const ServerOptions& options, const ModelManager* models);
 
   // Shuts down with no grace period if Shutdown was not called.
   ~GrpcServer();

@@ -1,8 +1,10 @@
+// ModelManager: the server's set of models, labels, config reloads and
+// TF Serving's lookup texts.
 #include "loader/model_manager.h"
 
 #include <filesystem>
-#include <fstream>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_paths.h"
 
@@ -10,156 +12,217 @@ namespace model_server {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
-// Serving tests use TF Serving's half_plus_two from the shared corpus.
-const fs::path kModel =
-    fs::path(testing::SharedDir()) / "models/tfs_half_plus_two_cpu/00000123";
+std::string SharedModel(const std::string& name) {
+  return (fs::path(testing::SharedDir()) / "models" / name).native();
+}
+
+ServedModelConfig Model(const std::string& name, const std::string& dir,
+                        VersionPolicy policy = VersionPolicy::Latest(),
+                        std::map<std::string, int64_t> labels = {}) {
+  ServedModelConfig config;
+  config.name = name;
+  config.base_path = SharedModel(dir);
+  config.version_policy = std::move(policy);
+  config.version_labels = std::move(labels);
+  return config;
+}
 
 class ModelManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(kModel)) {
-      GTEST_SKIP() << "shared model corpus not found at " << kModel
-                   << "; skipping ModelManager serving tests";
+    for (const char* dir : {"tfs_half_plus_two_cpu", "tfs_half_plus_three",
+                            "tfs_half_plus_two_2_versions"}) {
+      if (!fs::exists(SharedModel(dir))) {
+        GTEST_SKIP() << SharedModel(dir)
+                     << " not found; skipping ModelManager tests";
+      }
     }
-    char pattern[] = "/tmp/model_manager_test.XXXXXX";
-    base_ = mkdtemp(pattern);
-  }
-  void TearDown() override {
-    if (!base_.empty()) fs::remove_all(base_);
   }
 
-  void AddVersion(int64_t version) {
-    fs::copy(kModel, base_ / std::to_string(version),
-             fs::copy_options::recursive);
-  }
-
-  std::unique_ptr<ModelManager> MakeManager() {
+  static std::unique_ptr<ModelManager> MakeManager(
+      bool allow_unavailable_labels = false) {
     ModelManagerOptions options;
-    options.model_name = "half_plus_two";
-    options.base_path = base_.native();
-    options.poll_interval = absl::ZeroDuration();  // tests poll by hand
+    options.file_system_poll_wait = absl::ZeroDuration();  // no poll thread
     options.max_num_load_retries = 0;
+    options.allow_version_labels_for_unavailable_models =
+        allow_unavailable_labels;
     return std::make_unique<ModelManager>(options);
   }
 
-  // Freshly copied files need two polls: one to see them, one to see them
-  // unchanged.
-  static void PollTwice(ModelManager& manager) {
-    manager.PollOnce();
-    manager.PollOnce();
+  static int64_t VersionFor(const ModelManager& manager,
+                            const ServableRequest& request) {
+    auto handle = manager.GetHandle(request);
+    return handle.ok() ? (*handle)->version : -1;
   }
-
-  static VersionStatus StatusOf(const ModelManager& manager, int64_t version) {
-    for (const VersionStatus& status : manager.GetVersionStatuses()) {
-      if (status.version == version) return status;
-    }
-    return VersionStatus{version, VersionState::kStart,
-                         absl::NotFoundError("no status")};
-  }
-
-  fs::path base_;
 };
 
-TEST_F(ModelManagerTest, ServesTheHighestVersion) {
-  AddVersion(1);
-  AddVersion(3);
+TEST_F(ModelManagerTest, ServesEveryModelOfTheConfig) {
   auto manager = MakeManager();
-  PollTwice(*manager);
-  auto handle = manager->GetHandle(std::nullopt);
-  ASSERT_TRUE(handle.ok()) << handle.status();
-  EXPECT_EQ((*handle)->version, 3);
-  EXPECT_EQ(StatusOf(*manager, 3).state, VersionState::kAvailable);
+  ASSERT_TRUE(manager
+                  ->ReloadConfig({Model("two", "tfs_half_plus_two_cpu"),
+                                  Model("three", "tfs_half_plus_three")})
+                  .ok());
+  EXPECT_THAT(manager->ModelNames(), ElementsAre("three", "two"));
+  auto two = manager->GetHandle(ServableRequest::Latest("two"));
+  auto three = manager->GetHandle(ServableRequest::Latest("three"));
+  ASSERT_TRUE(two.ok()) << two.status();
+  ASSERT_TRUE(three.ok()) << three.status();
+  EXPECT_EQ((*two)->model_name, "two");
+  EXPECT_EQ((*three)->version, 123);
 }
 
-TEST_F(ModelManagerTest, UnknownVersionIsNotFoundWithTfServingText) {
-  AddVersion(1);
-  auto manager = MakeManager();
-  PollTwice(*manager);
-  auto handle = manager->GetHandle(7);
-  EXPECT_EQ(handle.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(handle.status().message(),
-            "Servable not found for request: Specific(half_plus_two, 7)");
+TEST_F(ModelManagerTest, LookupErrorsUseTfServingTexts) {
+  auto manager = MakeManager(/*allow_unavailable_labels=*/true);
+  ASSERT_TRUE(
+      manager
+          ->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions",
+                                VersionPolicy::Latest(), {{"stable", 124}})})
+          .ok());
+  auto empty = manager->GetHandle(ServableRequest::Latest(""));
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(empty.status().message(), "ModelSpec has no name specified.");
+
+  auto unknown = manager->GetHandle(ServableRequest::Latest("nope"));
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(unknown.status().message(),
+            "Servable not found for request: Latest(nope)");
+
+  auto version = manager->GetHandle(ServableRequest::Specific("m", 123));
+  EXPECT_EQ(version.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(version.status().message(),
+            "Servable not found for request: Specific(m, 123)");
+
+  for (const ServableRequest& request :
+       {ServableRequest::Labeled("m", "canary"),
+        ServableRequest::Labeled("nope", "stable")}) {
+    auto label = manager->GetHandle(request);
+    EXPECT_EQ(label.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(label.status().message(),
+              "Unrecognized servable version label: " + *request.label);
+  }
 }
 
-TEST_F(ModelManagerTest, NothingLoadedIsNotFoundForLatest) {
+TEST_F(ModelManagerTest, LabelsRouteToTheirVersions) {
   auto manager = MakeManager();
-  manager->PollOnce();
-  auto handle = manager->GetHandle(std::nullopt);
-  EXPECT_EQ(handle.status().message(),
-            "Servable not found for request: Latest(half_plus_two)");
+  // Serve both versions first: labels may only name AVAILABLE versions.
+  ASSERT_TRUE(manager
+                  ->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions",
+                                        VersionPolicy::All())})
+                  .ok());
+  ASSERT_TRUE(manager
+                  ->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions",
+                                        VersionPolicy::All(),
+                                        {{"stable", 123}, {"canary", 124}})})
+                  .ok());
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Labeled("m", "stable")), 123);
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Labeled("m", "canary")), 124);
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Latest("m")), 124);
+  EXPECT_EQ(manager->VersionLabels("m"),
+            (std::map<std::string, int64_t>{{"canary", 124}, {"stable", 123}}));
 }
 
-TEST_F(ModelManagerTest, NewVersionSwapsInAndOldUnloadsWhenReleased) {
-  AddVersion(1);
+TEST_F(ModelManagerTest, LabelOnUnavailableVersionIsRefusedAndChangesNothing) {
   auto manager = MakeManager();
-  PollTwice(*manager);
-  auto old_handle = manager->GetHandle(std::nullopt);
-  ASSERT_TRUE(old_handle.ok());
-  AddVersion(2);
-  PollTwice(*manager);
-  auto handle = manager->GetHandle(std::nullopt);
-  ASSERT_TRUE(handle.ok());
-  EXPECT_EQ((*handle)->version, 2);
-  // The in-flight request still holds version 1.
-  EXPECT_EQ(StatusOf(*manager, 1).state, VersionState::kUnloading);
-  EXPECT_EQ((*old_handle)->version, 1);
-  old_handle->reset();
-  EXPECT_EQ(StatusOf(*manager, 1).state, VersionState::kEnd);
+  ASSERT_TRUE(
+      manager->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions")}).ok());
+  absl::Status status =
+      manager->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions",
+                                   VersionPolicy::All(), {{"stable", 123}}),
+                             Model("other", "tfs_half_plus_three")});
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(),
+            "Request to assign label to version 123 of model m, which is not "
+            "currently available for inference");
+  EXPECT_THAT(manager->ModelNames(), ElementsAre("m"));
+  EXPECT_FALSE(manager->GetHandle(ServableRequest::Specific("m", 123)).ok());
 }
 
-TEST_F(ModelManagerTest, FailedVersionLeavesServingVersionAndReportsError) {
-  AddVersion(1);
-  auto manager = MakeManager();
-  PollTwice(*manager);
-  fs::create_directories(base_ / "2");
-  std::ofstream(base_ / "2/saved_model.pb") << "not a protobuf";
-  PollTwice(*manager);
-  auto handle = manager->GetHandle(std::nullopt);
-  ASSERT_TRUE(handle.ok());
-  EXPECT_EQ((*handle)->version, 1);
-  VersionStatus failed = StatusOf(*manager, 2);
-  EXPECT_EQ(failed.state, VersionState::kEnd);
-  EXPECT_FALSE(failed.status.ok());
-  EXPECT_NE(failed.status.message().find("saved_model.pb"), std::string::npos)
-      << failed.status;
-  // Not retried while its files stay the same.
-  manager->PollOnce();
-  EXPECT_EQ(StatusOf(*manager, 2).state, VersionState::kEnd);
+TEST_F(ModelManagerTest, StartupLabelsNeedAllowVersionLabelsForUnavailable) {
+  const ServedModelConfig labelled =
+      Model("m", "tfs_half_plus_two_2_versions", VersionPolicy::All(),
+            {{"stable", 123}, {"canary", 124}});
+  EXPECT_EQ(MakeManager()->ReloadConfig({labelled}).code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  auto manager = MakeManager(/*allow_unavailable_labels=*/true);
+  ASSERT_TRUE(manager->ReloadConfig({labelled}).ok());
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Labeled("m", "stable")), 123);
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Labeled("m", "canary")), 124);
 }
 
-TEST_F(ModelManagerTest, RemovedVersionFallsBackToTheNextHighest) {
-  AddVersion(1);
-  AddVersion(2);
-  auto manager = MakeManager();
-  PollTwice(*manager);
-  ASSERT_EQ((*manager->GetHandle(std::nullopt))->version, 2);
-  fs::remove_all(base_ / "2");
-  manager->PollOnce();
-  auto handle = manager->GetHandle(std::nullopt);
-  ASSERT_TRUE(handle.ok()) << handle.status();
-  EXPECT_EQ((*handle)->version, 1);
+TEST_F(ModelManagerTest, MovingALabelToAnUnavailableVersionIsRefused) {
+  auto manager = MakeManager(/*allow_unavailable_labels=*/true);
+  ASSERT_TRUE(manager
+                  ->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions",
+                                        VersionPolicy::Specific({124}),
+                                        {{"stable", 124}})})
+                  .ok());
+  absl::Status moved =
+      manager->ReloadConfig({Model("m", "tfs_half_plus_two_2_versions",
+                                   VersionPolicy::All(), {{"stable", 123}})});
+  EXPECT_EQ(moved.code(), absl::StatusCode::kFailedPrecondition) << moved;
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Labeled("m", "stable")), 124);
 }
 
-TEST_F(ModelManagerTest, EmptyBasePathUnloadsEverything) {
-  AddVersion(1);
+TEST_F(ModelManagerTest, RemovedModelIsNotFoundAndKeepsItsHistory) {
   auto manager = MakeManager();
-  PollTwice(*manager);
-  fs::remove_all(base_ / "1");
-  manager->PollOnce();
-  EXPECT_FALSE(manager->GetHandle(std::nullopt).ok());
+  ASSERT_TRUE(manager
+                  ->ReloadConfig({Model("two", "tfs_half_plus_two_cpu"),
+                                  Model("three", "tfs_half_plus_three")})
+                  .ok());
+  auto held = manager->GetHandle(ServableRequest::Latest("three"));
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE(
+      manager->ReloadConfig({Model("two", "tfs_half_plus_two_cpu")}).ok());
+  EXPECT_EQ(
+      manager->GetHandle(ServableRequest::Latest("three")).status().message(),
+      "Servable not found for request: Latest(three)");
+  // The request that still holds version 123 finishes on it.
+  EXPECT_EQ((*held)->model_name, "three");
+  auto statuses = manager->GetModelStatus("three", std::nullopt);
+  ASSERT_TRUE(statuses.ok()) << statuses.status();
+  ASSERT_EQ(statuses->size(), 1u);
+  EXPECT_EQ((*statuses)[0].state, VersionState::kUnloading);
+  held->reset();
+  // Back in the config: loads again.
+  ASSERT_TRUE(manager
+                  ->ReloadConfig({Model("two", "tfs_half_plus_two_cpu"),
+                                  Model("three", "tfs_half_plus_three")})
+                  .ok());
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Latest("three")), 123);
 }
 
-TEST_F(ModelManagerTest, StatusesAreListedHighestFirst) {
-  AddVersion(1);
+TEST_F(ModelManagerTest, ModelThatCannotLoadIsReportedWithTfServingText) {
   auto manager = MakeManager();
-  PollTwice(*manager);
-  AddVersion(2);
-  PollTwice(*manager);
-  auto statuses = manager->GetVersionStatuses();
-  ASSERT_GE(statuses.size(), 2u);
-  EXPECT_EQ(statuses[0].version, 2);
-  EXPECT_EQ(statuses[1].version, 1);
+  ServedModelConfig ghost = Model("ghost", "tfs_half_plus_three");
+  ghost.base_path = "/nonexistent/model_server/ghost";
+  absl::Status status =
+      manager->ReloadConfig({Model("two", "tfs_half_plus_two_cpu"), ghost});
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnknown);
+  EXPECT_THAT(status.message(),
+              HasSubstr("1 model(s) did not become available: {{{name: "
+                        "ghost} due to error: Could not find base path "
+                        "/nonexistent/model_server/ghost"));
+  // The model that could load serves.
+  EXPECT_EQ(VersionFor(*manager, ServableRequest::Latest("two")), 123);
+}
+
+TEST_F(ModelManagerTest, GetModelStatusTexts) {
+  auto manager = MakeManager();
+  ASSERT_TRUE(
+      manager->ReloadConfig({Model("two", "tfs_half_plus_two_cpu")}).ok());
+  auto all = manager->GetModelStatus("two", std::nullopt);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].version, 123);
+  EXPECT_EQ((*all)[0].state, VersionState::kAvailable);
+  EXPECT_EQ(manager->GetModelStatus("two", 7).status().message(),
+            "Could not find version 7 of model two");
+  EXPECT_EQ(manager->GetModelStatus("nope", std::nullopt).status().message(),
+            "Could not find any versions of model nope");
 }
 
 }  // namespace
