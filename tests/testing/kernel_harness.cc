@@ -128,12 +128,12 @@ absl::StatusOr<std::vector<Tensor>> KernelHarness::Run(
 std::string CompareTensors(const Tensor& actual, const Tensor& expected,
                            double rtol, double atol) {
   if (actual.dtype() != expected.dtype()) {
-    return absl::StrCat("dtype ", DataTypeName(actual.dtype()), " != ",
-                        DataTypeName(expected.dtype()));
+    return absl::StrCat("dtype ", DataTypeName(actual.dtype()),
+                        " != ", DataTypeName(expected.dtype()));
   }
   if (actual.shape() != expected.shape()) {
-    return absl::StrCat("shape ", actual.shape().DebugString(), " != ",
-                        expected.shape().DebugString());
+    return absl::StrCat("shape ", actual.shape().DebugString(),
+                        " != ", expected.shape().DebugString());
   }
   std::string diff;
   SwitchOnDataType(actual.dtype(), [&](auto tag) {
@@ -146,8 +146,11 @@ std::string CompareTensors(const Tensor& actual, const Tensor& expected,
                     std::is_same_v<T, Eigen::half> ||
                     std::is_same_v<T, Eigen::bfloat16>) {
         double x = static_cast<double>(a[i]), y = static_cast<double>(e[i]);
+        // An infinity matches only itself: with y = inf the tolerance
+        // would be infinite and accept any x.
         equal = (std::isnan(x) && std::isnan(y)) || x == y ||
-                std::fabs(x - y) <= atol + rtol * std::fabs(y);
+                (!std::isinf(x) && !std::isinf(y) &&
+                 std::fabs(x - y) <= atol + rtol * std::fabs(y));
       } else if constexpr (std::is_same_v<T, std::complex<float>> ||
                            std::is_same_v<T, std::complex<double>>) {
         equal = std::abs(a[i] - e[i]) <= atol + rtol * std::abs(e[i]);
