@@ -1,6 +1,7 @@
 #include "daemon/flags.h"
 
 #include <limits>
+#include <thread>
 #include <type_traits>
 #include <variant>
 
@@ -32,6 +33,19 @@ const std::vector<FlagSpec>& AllFlags() {
        "TCP port to listen on for gRPC API. Disabled if port set to zero."},
       {"grpc_socket_path", &DaemonFlags::grpc_socket_path,
        "If non-empty, listen to a UNIX socket for gRPC API on the given path."},
+      {"rest_api_port", &DaemonFlags::rest_api_port,
+       "Port to listen on for HTTP/REST API (TF Serving's JSON API). If set "
+       "to zero HTTP/REST API will not be exported. This port must be "
+       "different than the one specified in --port."},
+      {"rest_api_num_threads", &DaemonFlags::rest_api_num_threads,
+       "Number of threads for HTTP/REST API processing. If not set, will be "
+       "auto set based on number of CPUs (4 x CPUs)."},
+      {"rest_api_timeout_in_ms", &DaemonFlags::rest_api_timeout_in_ms,
+       "Timeout for HTTP/REST API calls (a longer call answers 504); also "
+       "closes connections idle that long. 0 or less: no call timeout."},
+      {"rest_api_enable_cors_support",
+       &DaemonFlags::rest_api_enable_cors_support,
+       "Enable CORS headers in response (and answer OPTIONS preflights)."},
       {"model_name", &DaemonFlags::model_name,
        "name of the model: requests address it by this name"},
       {"model_base_path", &DaemonFlags::model_base_path,
@@ -176,6 +190,24 @@ FlagParseResult ParseDaemonFlags(int argc, const char* const* argv) {
         absl::StrCat("--port must be in [0, 65535], got ", result.flags.port),
         kExitBadFlags);
   }
+  if (result.flags.rest_api_port < 0 || result.flags.rest_api_port > 65535) {
+    return fail(absl::StrCat("--rest_api_port must be in [0, 65535], got ",
+                             result.flags.rest_api_port),
+                kExitBadFlags);
+  }
+  if (result.flags.rest_api_port != 0 &&
+      result.flags.rest_api_port == result.flags.port) {
+    return fail(absl::StrCat("--rest_api_port cannot be the same as --port (",
+                             result.flags.port, ")"),
+                kExitBadFlags);
+  }
+  if (result.flags.rest_api_num_threads < 0 ||
+      result.flags.rest_api_num_threads > 1024) {
+    return fail(
+        absl::StrCat("--rest_api_num_threads must be in [0, 1024], got ",
+                     result.flags.rest_api_num_threads),
+        kExitBadFlags);
+  }
   if (result.flags.port == 0 && result.flags.grpc_socket_path.empty()) {
     return fail("nothing to listen on: --port=0 and no --grpc_socket_path",
                 kExitBadFlags);
@@ -184,6 +216,12 @@ FlagParseResult ParseDaemonFlags(int argc, const char* const* argv) {
     return fail("--saved_model_tags names no tag", kExitBadFlags);
   }
   return result;
+}
+
+int RestApiThreads(const DaemonFlags& flags) {
+  if (flags.rest_api_num_threads > 0) return flags.rest_api_num_threads;
+  const unsigned cpus = std::thread::hardware_concurrency();
+  return 4 * static_cast<int>(cpus == 0 ? 1 : cpus);
 }
 
 std::string DaemonUsage(absl::string_view program) {

@@ -25,6 +25,11 @@ namespace model_server {
 struct DaemonFlags {
   int32_t port = 8500;
   std::string grpc_socket_path;
+  int32_t rest_api_port = 0;
+  // 0 means TF Serving's default, 4 x the number of CPUs.
+  int32_t rest_api_num_threads = 0;
+  int32_t rest_api_timeout_in_ms = 30000;
+  bool rest_api_enable_cors_support = false;
   std::string model_name = "default";
   std::string model_base_path;
   std::string saved_model_tags = "serve";
@@ -46,6 +51,9 @@ struct FlagParseResult {
   std::string error;
   int exit_code = 0;
 };
+
+// --rest_api_num_threads, with 0 resolved to 4 x the number of CPUs.
+int RestApiThreads(const DaemonFlags& flags);
 
 // Parses argv[1..argc). --help and --version short-circuit the checks of
 // required flags (the caller prints and exits 0).

@@ -1,5 +1,5 @@
 // model_server: serves one TensorFlow SavedModel over TensorFlow Serving's
-// gRPC API.
+// gRPC API and, with --rest_api_port, its HTTP/REST API.
 //
 //   model_server --port=8500 --model_name=half_plus_two
 //                --model_base_path=/models/half_plus_two
@@ -16,6 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "daemon/flags.h"
+#include "daemon/rest/http_server.h"
+#include "daemon/rest/rest_api_handler.h"
 #include "daemon/server.h"
 #include "daemon/termination_signals.h"
 #include "glog/logging.h"
@@ -52,6 +54,18 @@ ModelManagerOptions ManagerOptions(const DaemonFlags& flags) {
   std::_Exit(exit_code);
 }
 
+absl::StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(
+    const DaemonFlags& flags, const HttpRouter* router) {
+  HttpServerOptions options;
+  options.port = flags.rest_api_port;
+  options.num_threads = RestApiThreads(flags);
+  if (flags.rest_api_timeout_in_ms > 0) {
+    options.idle_timeout = absl::Milliseconds(flags.rest_api_timeout_in_ms);
+  }
+  options.enable_cors = flags.rest_api_enable_cors_support;
+  return HttpServer::Start(options, router);
+}
+
 int Run(const DaemonFlags& flags) {
   ModelManager models(ManagerOptions(flags));
   LOG(INFO) << "Serving model " << flags.model_name << " from "
@@ -69,6 +83,24 @@ int Run(const DaemonFlags& flags) {
   server_options.socket_path = flags.grpc_socket_path;
   server_options.signature_checks.check_method_name =
       flags.enable_signature_method_name_check;
+  // REST first: once gRPC answers (what tests and probes wait for), both do.
+  RestApiOptions rest_options;
+  rest_options.signature_checks = server_options.signature_checks;
+  rest_options.run_timeout = absl::Milliseconds(flags.rest_api_timeout_in_ms);
+  const RestApiHandler rest_api(&models, rest_options);
+  HttpRouter router;
+  rest_api.AddRoutes(&router);
+  std::unique_ptr<HttpServer> http_server;
+  if (flags.rest_api_port != 0) {
+    absl::StatusOr<std::unique_ptr<HttpServer>> started =
+        StartHttpServer(flags, &router);
+    if (!started.ok()) {
+      LOG(ERROR) << "Failed to start server. Error: " << started.status();
+      ExitNow(kExitStartFailure);
+    }
+    http_server = *std::move(started);
+  }
+
   absl::StatusOr<std::unique_ptr<GrpcServer>> server =
       GrpcServer::Start(server_options, &models);
   if (!server.ok()) {
@@ -80,6 +112,7 @@ int Run(const DaemonFlags& flags) {
   LOG(INFO) << "Received signal " << signal_number
             << ": shutting down (in-flight requests get up to "
             << kShutdownGrace << ")";
+  if (http_server != nullptr) http_server->Shutdown(kShutdownGrace);
   (*server)->Shutdown(kShutdownGrace);
   LOG(INFO) << "Server stopped";
   ExitNow(0);

@@ -1,12 +1,9 @@
 #include "daemon/model_service.h"
 
-#include <optional>
-#include <vector>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/grpc_status.h"
-#include "tensorflow/core/protobuf/error_codes.pb.h"
+#include "daemon/model_status.h"
 
 namespace model_server {
 namespace {
@@ -18,35 +15,6 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
-}
-
-void ToProto(const VersionStatus& from, tfs::ModelVersionStatus* to) {
-  to->set_version(from.version);
-  to->set_state(static_cast<tfs::ModelVersionStatus::State>(from.state));
-  tfs::StatusProto* status = to->mutable_status();
-  status->set_error_code(
-      static_cast<tensorflow::error::Code>(from.status.code()));
-  if (!from.status.ok()) {
-    status->set_error_message(std::string(from.status.message()));
-  }
-}
-
-absl::Status GetModelStatus(const ModelManager& models,
-                            const tfs::GetModelStatusRequest& request,
-                            tfs::GetModelStatusResponse* response) {
-  if (!request.has_model_spec()) {
-    return absl::InvalidArgumentError("Missing ModelSpec");
-  }
-  const tfs::ModelSpec& spec = request.model_spec();
-  std::optional<int64_t> version;
-  if (spec.has_version()) version = spec.version().value();
-  absl::StatusOr<std::vector<VersionStatus>> statuses =
-      models.GetModelStatus(spec.name(), version);
-  if (!statuses.ok()) return statuses.status();
-  for (const VersionStatus& status : *statuses) {
-    ToProto(status, response->add_model_version_status());
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "daemon/grpc_status.h"
+#include "daemon/model_metadata.h"
 #include "daemon/model_spec.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
@@ -22,8 +23,6 @@ namespace model_server {
 namespace {
 
 namespace tfs = tensorflow::serving;
-
-constexpr char kSignatureDefField[] = "signature_def";
 
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
                                  const absl::Status& status) {
@@ -84,38 +83,6 @@ absl::Status Predict(const ModelManager& models,
   EchoModelSpec(request.model_spec(), signature_key, (*handle)->version,
                 response->mutable_model_spec());
   return CheckResponseSize(*response);
-}
-
-absl::Status GetModelMetadata(const ModelManager& models,
-                              const tfs::GetModelMetadataRequest& request,
-                              tfs::GetModelMetadataResponse* response) {
-  if (!request.has_model_spec()) {
-    return absl::InvalidArgumentError("Missing ModelSpec");
-  }
-  if (request.metadata_field().empty()) {
-    return absl::InvalidArgumentError(
-        "GetModelMetadataRequest must specify at least one metadata_field");
-  }
-  for (const std::string& field : request.metadata_field()) {
-    if (field != kSignatureDefField) {
-      // TF Serving builds this text with StrCat: the "%s" is literal and the
-      // field follows without a space. Clients may match on it.
-      return absl::InvalidArgumentError(
-          absl::StrCat("Metadata field %s is not supported", field));
-    }
-  }
-  absl::StatusOr<ServableHandle> handle =
-      models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
-  if (!handle.ok()) return handle.status();
-  const ServedVersion& served = **handle;
-  tfs::ModelSpec* spec = response->mutable_model_spec();
-  spec->set_name(served.model_name);
-  spec->mutable_version()->set_value(served.version);
-  tfs::SignatureDefMap signature_defs;
-  *signature_defs.mutable_signature_def() =
-      served.model->meta_graph().signature_def();
-  (*response->mutable_metadata())[kSignatureDefField].PackFrom(signature_defs);
-  return absl::OkStatus();
 }
 
 // Parses raw request bytes as `request` (a serialized_input.proto view).

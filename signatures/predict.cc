@@ -2,7 +2,6 @@
 
 #include <set>
 
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "runtime/tensor_proto.h"
@@ -17,23 +16,23 @@ std::string Braced(const std::set<std::string>& keys) {
   return absl::StrCat("{", absl::StrJoin(keys, ","), "}");
 }
 
-std::set<std::string> RequestKeys(const PredictRequest& request) {
+std::set<std::string> InputKeys(const PredictInputs& inputs) {
   std::set<std::string> keys;
-  for (const auto& [alias, tensor] : request.inputs()) keys.insert(alias);
+  for (const auto& [alias, tensor] : inputs) keys.insert(alias);
   return keys;
 }
 
 // TF Serving's VerifyRequestInputsSize: more inputs than the signature has is
 // always an error; fewer is one unless the signature has defaults.
 absl::Status CheckInputCount(const Signature& signature,
-                             const PredictRequest& request) {
-  const size_t sent = request.inputs().size();
+                             const std::set<std::string>& sent_keys) {
+  const size_t sent = sent_keys.size();
   const size_t expected = signature.inputs().size();
   if (sent == expected) return absl::OkStatus();
   if (sent < expected && !signature.def().defaults().empty()) {
     return absl::OkStatus();
   }
-  std::set<std::string> sent_keys = RequestKeys(request), expected_keys;
+  std::set<std::string> expected_keys;
   for (const SignatureInput& in : signature.inputs()) {
     expected_keys.insert(in.alias);
   }
@@ -50,19 +49,17 @@ absl::Status CheckInputCount(const Signature& signature,
       Braced(extra), ". Missing but required: ", Braced(missing), "."));
 }
 
-// Decodes every signature input from the request (or its default).
-absl::Status DecodeInputs(const Signature& signature,
-                          const PredictRequest& request,
-                          std::vector<Tensor>* decoded,
-                          std::vector<const Tensor*>* feeds) {
-  const auto& inputs = signature.inputs();
-  decoded->resize(inputs.size());
-  feeds->assign(inputs.size(), nullptr);
+// Checks every signature input against `inputs` (or its default) and fills
+// the feeds (null: Signature::Run feeds the default).
+absl::Status BindInputs(const Signature& signature, const PredictInputs& inputs,
+                        std::vector<const Tensor*>* feeds) {
+  const auto& signature_inputs = signature.inputs();
+  feeds->assign(signature_inputs.size(), nullptr);
   size_t used = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const SignatureInput& in = inputs[i];
-    auto it = request.inputs().find(in.alias);
-    if (it == request.inputs().end()) {
+  for (size_t i = 0; i < signature_inputs.size(); ++i) {
+    const SignatureInput& in = signature_inputs[i];
+    auto it = inputs.find(in.alias);
+    if (it == inputs.end()) {
       if (in.default_value != nullptr) continue;  // Signature::Run feeds it
       std::set<std::string> defaults;
       for (const auto& [alias, value] : signature.def().defaults()) {
@@ -72,50 +69,45 @@ absl::Status DecodeInputs(const Signature& signature,
           "Signature input alias: ", in.alias, "(feed name: ", in.tensor_name,
           ") not found in request and no default value provided. Inputs "
           "expected to be in the request ",
-          Braced(RequestKeys(request)), ", or default input alias set: ",
+          Braced(InputKeys(inputs)), ", or default input alias set: ",
           absl::StrJoin(defaults, ","), " (signature '", signature.key(),
-          "' takes ", inputs.size(), " inputs)"));
+          "' takes ", signature_inputs.size(), " inputs)"));
     }
     ++used;
-    absl::StatusOr<Tensor> tensor = TensorFromProto(it->second);
-    if (!tensor.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tensor parsing error: ", in.alias, ": ", tensor.status().message()));
-    }
-    if (in.graph_dtype != DT_INVALID && tensor->dtype() != in.graph_dtype) {
+    const Tensor& tensor = it->second;
+    if (in.graph_dtype != DT_INVALID && tensor.dtype() != in.graph_dtype) {
       return absl::InvalidArgumentError(absl::StrCat(
           "Expects arg[", in.arg_index, "] to be ",
-          DataTypeName(in.graph_dtype), " but ", DataTypeName(tensor->dtype()),
+          DataTypeName(in.graph_dtype), " but ", DataTypeName(tensor.dtype()),
           " is provided (input '", in.alias, "' of signature '",
           signature.key(), "' feeds ", in.tensor_name, ")"));
     }
-    (*decoded)[i] = *std::move(tensor);
-    (*feeds)[i] = &(*decoded)[i];
+    (*feeds)[i] = &tensor;
   }
-  if (used != request.inputs().size()) {
+  if (used != inputs.size()) {
     std::set<std::string> used_keys;
-    for (const SignatureInput& in : inputs) {
-      if (request.inputs().count(in.alias)) used_keys.insert(in.alias);
+    for (const SignatureInput& in : signature_inputs) {
+      if (inputs.count(in.alias)) used_keys.insert(in.alias);
     }
     return absl::InvalidArgumentError(absl::StrCat(
         "Inputs contains invalid name. Used request inputs: ",
-        Braced(used_keys), ", request input: ", Braced(RequestKeys(request))));
+        Braced(used_keys), ", request input: ", Braced(InputKeys(inputs))));
   }
   return absl::OkStatus();
 }
 
 // Output indices to fetch: all (alias order) or output_filter's, in order.
 absl::Status SelectOutputs(const Signature& signature,
-                           const PredictRequest& request,
+                           absl::Span<const std::string> output_filter,
                            std::vector<int>* wanted) {
-  if (request.output_filter().empty()) {
+  if (output_filter.empty()) {
     for (size_t i = 0; i < signature.outputs().size(); ++i) {
       wanted->push_back(static_cast<int>(i));
     }
     return absl::OkStatus();
   }
   std::set<std::string> seen;
-  for (const std::string& alias : request.output_filter()) {
+  for (const std::string& alias : output_filter) {
     int index = signature.FindOutput(alias);
     if (index < 0) {
       std::set<std::string> valid;
@@ -137,12 +129,10 @@ absl::Status SelectOutputs(const Signature& signature,
 
 }  // namespace
 
-absl::Status RunPredict(const SignatureMap& signatures,
-                        const PredictRequest& request,
-                        const RunOptions& options, PredictResponse* response,
-                        std::string* signature_key,
-                        const SignatureCheckOptions& checks) {
-  *signature_key = ResolveSignatureKey(request.model_spec().signature_name());
+absl::StatusOr<const Signature*> FindPredictSignature(
+    const SignatureMap& signatures, absl::string_view signature_name,
+    const SignatureCheckOptions& checks, std::string* signature_key) {
+  *signature_key = ResolveSignatureKey(signature_name);
   const Signature* signature = signatures.Find(*signature_key);
   if (signature == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -161,32 +151,78 @@ absl::Status RunPredict(const SignatureMap& signatures,
     }
   }
   if (!signature->status().ok()) return signature->status();
-  if (absl::Status s = CheckInputCount(*signature, request); !s.ok()) return s;
+  return signature;
+}
 
-  std::vector<Tensor> decoded;
+absl::Status RunPredictSignature(const Signature& signature,
+                                 const PredictInputs& inputs,
+                                 absl::Span<const std::string> output_filter,
+                                 const RunOptions& options,
+                                 PredictOutputs* outputs) {
+  if (absl::Status s = CheckInputCount(signature, InputKeys(inputs)); !s.ok()) {
+    return s;
+  }
   std::vector<const Tensor*> feeds;
-  if (absl::Status s = DecodeInputs(*signature, request, &decoded, &feeds);
-      !s.ok()) {
+  if (absl::Status s = BindInputs(signature, inputs, &feeds); !s.ok()) {
     return s;
   }
   std::vector<int> wanted;
-  if (absl::Status s = SelectOutputs(*signature, request, &wanted); !s.ok()) {
-    return s;
-  }
-  std::vector<Tensor> results;
-  if (absl::Status s = signature->Run(feeds, wanted, &results, options);
+  if (absl::Status s = SelectOutputs(signature, output_filter, &wanted);
       !s.ok()) {
     return s;
   }
-  auto* outputs = response->mutable_outputs();
+  std::vector<Tensor> results;
+  if (absl::Status s = signature.Run(feeds, wanted, &results, options);
+      !s.ok()) {
+    return s;
+  }
+  outputs->clear();
+  outputs->reserve(wanted.size());
   for (size_t i = 0; i < wanted.size(); ++i) {
-    const SignatureOutput& out = signature->outputs()[wanted[i]];
-    absl::Status s = TensorToProto(results[i], &(*outputs)[out.alias],
+    outputs->emplace_back(signature.outputs()[wanted[i]].alias,
+                          std::move(results[i]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunPredict(const SignatureMap& signatures,
+                        const PredictRequest& request,
+                        const RunOptions& options, PredictResponse* response,
+                        std::string* signature_key,
+                        const SignatureCheckOptions& checks) {
+  absl::StatusOr<const Signature*> signature = FindPredictSignature(
+      signatures, request.model_spec().signature_name(), checks, signature_key);
+  if (!signature.ok()) return signature.status();
+  std::set<std::string> sent_keys;
+  for (const auto& [alias, proto] : request.inputs()) sent_keys.insert(alias);
+  if (absl::Status s = CheckInputCount(**signature, sent_keys); !s.ok()) {
+    return s;
+  }
+  PredictInputs inputs;
+  for (const auto& [alias, proto] : request.inputs()) {
+    absl::StatusOr<Tensor> tensor = TensorFromProto(proto);
+    if (!tensor.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "tensor parsing error: ", alias, ": ", tensor.status().message()));
+    }
+    inputs.emplace(alias, *std::move(tensor));
+  }
+  const std::vector<std::string> output_filter(request.output_filter().begin(),
+                                               request.output_filter().end());
+  PredictOutputs outputs;
+  if (absl::Status s = RunPredictSignature(**signature, inputs, output_filter,
+                                           options, &outputs);
+      !s.ok()) {
+    return s;
+  }
+  auto* response_outputs = response->mutable_outputs();
+  for (const auto& [alias, tensor] : outputs) {
+    absl::Status s = TensorToProto(tensor, &(*response_outputs)[alias],
                                    TensorEncoding::kTypedFields);
     if (!s.ok()) {
       return absl::InternalError(
-          absl::StrCat("output '", out.alias, "' of signature '",
-                       signature->key(), "': ", s.message()));
+          absl::StrCat("output '", alias, "' of signature '", *signature_key,
+                       "': ", s.message()));
     }
   }
   return absl::OkStatus();

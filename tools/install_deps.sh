@@ -9,12 +9,14 @@ PACKAGES=(
   protobuf-compiler libprotobuf-dev
   protobuf-compiler-grpc libgrpc++-dev
   libabsl-dev libeigen3-dev libgoogle-glog-dev libsnappy-dev
-  libgtest-dev libgmock-dev libbenchmark-dev rapidjson-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libmicrohttpd-dev libsimdjson-dev rapidjson-dev zlib1g-dev
 )
 # Tools only the test suite runs: qemu-user emulates an old CPU for the
-# start-up CPU check (tests/daemon/cpu_guard_test.cc).
+# start-up CPU check (tests/daemon/cpu_guard_test.cc); curl runs the README's
+# REST examples (tests/daemon/readme_rest_test.cc).
 TEST_PACKAGES=(
-  qemu-user
+  qemu-user curl
 )
 if [[ ${1:-} == --test ]]; then
   PACKAGES+=("${TEST_PACKAGES[@]}")

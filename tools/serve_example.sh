@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds the server,
 # writes the example model (half_plus_two: y = 0.5 * x + 2) and serves it
-# on port 8500 (override with PORT=...). Ctrl-C stops it.
+# on port 8500 for gRPC and 8501 for REST (override with PORT=... and
+# REST_PORT=...). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install_deps.sh
@@ -15,4 +16,5 @@ rm -rf "$MODEL_BASE.new"
 rm -rf "$MODEL_BASE"
 mv "$MODEL_BASE.new" "$MODEL_BASE"
 exec "$BUILD_DIR"/daemon/model_server --port="${PORT:-8500}" \
+  --rest_api_port="${REST_PORT:-8501}" \
   --model_name=half_plus_two --model_base_path="$MODEL_BASE"

@@ -69,11 +69,35 @@ TEST(DaemonFlags, BoolFlagsMayBeBareOrExplicit) {
 
 TEST(DaemonFlags, UnknownFlagIsAnErrorWithExitCode1) {
   const FlagParseResult parsed =
-      Parse({"--model_base_path=/m", "--rest_api_port=8501"});
-  EXPECT_THAT(parsed.error, HasSubstr("--rest_api_port=8501"));
+      Parse({"--model_base_path=/m", "--enable_batching=true"});
+  EXPECT_THAT(parsed.error, HasSubstr("--enable_batching=true"));
   EXPECT_EQ(parsed.exit_code, kExitUsage);
   EXPECT_EQ(Parse({"--model_base_path=/m", "positional"}).exit_code,
             kExitUsage);
+}
+
+TEST(DaemonFlags, RestApiFlagsHaveTfServingDefaults) {
+  const FlagParseResult parsed = Parse({"--model_base_path=/m"});
+  EXPECT_EQ(parsed.flags.rest_api_port, 0);
+  EXPECT_EQ(parsed.flags.rest_api_timeout_in_ms, 30000);
+  EXPECT_FALSE(parsed.flags.rest_api_enable_cors_support);
+  EXPECT_GE(RestApiThreads(parsed.flags), 4);
+  const FlagParseResult set =
+      Parse({"--model_base_path=/m", "--rest_api_port=8501",
+             "--rest_api_num_threads=3", "--rest_api_enable_cors_support"});
+  EXPECT_EQ(set.error, "");
+  EXPECT_EQ(set.flags.rest_api_port, 8501);
+  EXPECT_EQ(RestApiThreads(set.flags), 3);
+  EXPECT_TRUE(set.flags.rest_api_enable_cors_support);
+}
+
+TEST(DaemonFlags, RestApiPortMustDifferFromPort) {
+  const FlagParseResult same =
+      Parse({"--model_base_path=/m", "--port=8500", "--rest_api_port=8500"});
+  EXPECT_EQ(same.exit_code, kExitBadFlags);
+  EXPECT_THAT(same.error, HasSubstr("--rest_api_port cannot be the same"));
+  EXPECT_EQ(Parse({"--model_base_path=/m", "--rest_api_port=70000"}).exit_code,
+            kExitBadFlags);
 }
 
 TEST(DaemonFlags, BadValuesFailAsTfServingDoes) {

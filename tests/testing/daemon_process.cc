@@ -229,6 +229,15 @@ absl::StatusOr<std::unique_ptr<DaemonProcess>> DaemonProcess::Start(
         DaemonBinaryPath(), absl::StrCat("--port=", daemon->port_),
         absl::StrCat("--model_name=", options.model_name),
         absl::StrCat("--model_base_path=", options.model_base_path)};
+    if (options.rest_api) {
+      do {
+        daemon->rest_port_ = PickFreeLoopbackPort();
+      } while (daemon->rest_port_ == daemon->port_);
+      if (daemon->rest_port_ == 0) {
+        return absl::UnavailableError("no free port on 127.0.0.1");
+      }
+      argv.push_back(absl::StrCat("--rest_api_port=", daemon->rest_port_));
+    }
     argv.insert(argv.end(), options.extra_flags.begin(),
                 options.extra_flags.end());
     absl::StatusOr<pid_t> pid =

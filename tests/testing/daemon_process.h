@@ -66,6 +66,8 @@ int PickFreeLoopbackPort();
 struct DaemonOptions {
   std::string model_name = "default";
   std::string model_base_path;
+  // Also serve the REST API on a second free loopback port (rest_port()).
+  bool rest_api = false;
   // More flags, e.g. "--file_system_poll_wait_seconds=1".
   std::vector<std::string> extra_flags;
   // Wait until GetModelStatus reports a version AVAILABLE; when false, only
@@ -85,6 +87,8 @@ class DaemonProcess {
   ~DaemonProcess();
 
   int port() const { return port_; }
+  // The REST API's port (DaemonOptions::rest_api), else 0.
+  int rest_port() const { return rest_port_; }
   pid_t pid() const { return pid_; }
   // "127.0.0.1:<port>".
   std::string address() const;
@@ -119,6 +123,7 @@ class DaemonProcess {
   bool exited_ = false;
   int exit_status_ = 0;  // waitpid status once exited_
   int port_ = 0;
+  int rest_port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<tensorflow::serving::PredictionService::Stub> prediction_;
   std::unique_ptr<tensorflow::serving::ModelService::Stub> model_service_;
