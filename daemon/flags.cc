@@ -3,12 +3,14 @@
 #include <limits>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "daemon/grpc_channel_arguments.h"
 
 #ifndef MODEL_SERVER_VERSION
 #define MODEL_SERVER_VERSION "unknown"
@@ -47,10 +49,22 @@ const std::vector<FlagSpec>& AllFlags() {
        &DaemonFlags::rest_api_enable_cors_support,
        "Enable CORS headers in response (and answer OPTIONS preflights)."},
       {"model_name", &DaemonFlags::model_name,
-       "name of the model: requests address it by this name"},
+       "name of the model: requests address it by this name (ignored if "
+       "--model_config_file is set)"},
       {"model_base_path", &DaemonFlags::model_base_path,
-       "path to export (required): its numbered subdirectories are the model's "
-       "versions"},
+       "path to export (ignored if --model_config_file is set, otherwise "
+       "required): its numbered subdirectories are the model's versions"},
+      {"model_config_file", &DaemonFlags::model_config_file,
+       "If non-empty, read a text-format tensorflow.serving.ModelServerConfig "
+       "from this file and serve the models it lists (model_config_list: "
+       "name, base_path, model_platform \"tensorflow\", "
+       "model_version_policy, version_labels). (If used, --model_name and "
+       "--model_base_path are ignored.)"},
+      {"model_config_file_poll_wait_seconds",
+       &DaemonFlags::model_config_file_poll_wait_seconds,
+       "Interval in seconds between each poll of --model_config_file; a "
+       "changed file is applied like HandleReloadConfigRequest. If zero, the "
+       "file is read once, at start-up."},
       {"saved_model_tags", &DaemonFlags::saved_model_tags,
        "Comma-separated set of tags corresponding to the meta graph def to "
        "load from SavedModel."},
@@ -59,11 +73,35 @@ const std::vector<FlagSpec>& AllFlags() {
        "Interval in seconds between each poll of the filesystem for new model "
        "version. If set to zero poll will be exactly done once and not "
        "periodically."},
+      {"num_load_threads", &DaemonFlags::num_load_threads,
+       "The number of threads that load (and warm up) model versions. 0 "
+       "means one: loads then run one at a time. Loads never run on the "
+       "threads that serve requests."},
+      {"num_unload_threads", &DaemonFlags::num_unload_threads,
+       "The number of threads that destroy unloaded model versions. 0 means "
+       "one."},
       {"max_num_load_retries", &DaemonFlags::max_num_load_retries,
        "maximum number of times it retries loading a model after the first "
        "failure, before giving up."},
       {"load_retry_interval_micros", &DaemonFlags::load_retry_interval_micros,
        "The interval, in microseconds, between each servable load retry."},
+      {"allow_version_labels_for_unavailable_models",
+       &DaemonFlags::allow_version_labels_for_unavailable_models,
+       "If true, allows assigning unused version labels to models that are "
+       "not available yet (a start-up config with version_labels needs "
+       "it)."},
+      {"enable_model_warmup", &DaemonFlags::enable_model_warmup,
+       "Replay the requests in a version's "
+       "assets.extra/tf_serving_warmup_requests before it becomes "
+       "AVAILABLE."},
+      {"num_request_iterations_for_warmup",
+       &DaemonFlags::num_request_iterations_for_warmup,
+       "Number of times each warmup request is replayed. This value is used "
+       "only if > 0 (otherwise once)."},
+      {"grpc_channel_arguments", &DaemonFlags::grpc_channel_arguments,
+       "A comma separated list of key=value arguments to be passed to the "
+       "grpc server (e.g. grpc.max_connection_age_ms=2000); integer values "
+       "are passed as integers."},
       {"enable_signature_method_name_check",
        &DaemonFlags::enable_signature_method_name_check,
        "Check SignatureDef method_name: Predict accepts only "
@@ -182,8 +220,25 @@ FlagParseResult ParseDaemonFlags(int argc, const char* const* argv) {
     }
   }
   if (result.flags.help || result.flags.version) return result;
-  if (result.flags.model_base_path.empty()) {
-    return fail("--model_base_path is required", kExitBadFlags);
+  if (result.flags.model_base_path.empty() &&
+      result.flags.model_config_file.empty()) {
+    return fail("--model_base_path is required (or --model_config_file)",
+                kExitBadFlags);
+  }
+  for (const auto& [name, value] :
+       {std::pair<const char*, int32_t>{"num_load_threads",
+                                        result.flags.num_load_threads},
+        {"num_unload_threads", result.flags.num_unload_threads}}) {
+    if (value < 0) {
+      return fail(absl::StrCat("--", name, " must be >= 0, got ", value),
+                  kExitBadFlags);
+    }
+  }
+  absl::StatusOr<std::vector<GrpcChannelArgument>> channel_arguments =
+      ParseGrpcChannelArguments(result.flags.grpc_channel_arguments);
+  if (!channel_arguments.ok()) {
+    return fail(std::string(channel_arguments.status().message()),
+                kExitBadFlags);
   }
   if (result.flags.port < 0 || result.flags.port > 65535) {
     return fail(

@@ -32,10 +32,18 @@ struct DaemonFlags {
   bool rest_api_enable_cors_support = false;
   std::string model_name = "default";
   std::string model_base_path;
+  std::string model_config_file;
+  int32_t model_config_file_poll_wait_seconds = 0;
   std::string saved_model_tags = "serve";
   int32_t file_system_poll_wait_seconds = 1;
+  int32_t num_load_threads = 0;
+  int32_t num_unload_threads = 0;
   int32_t max_num_load_retries = 5;
   int64_t load_retry_interval_micros = 60000000;
+  bool allow_version_labels_for_unavailable_models = false;
+  bool enable_model_warmup = true;
+  int32_t num_request_iterations_for_warmup = 0;
+  std::string grpc_channel_arguments;
   bool enable_signature_method_name_check = false;
   bool version = false;
   bool help = false;

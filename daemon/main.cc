@@ -1,21 +1,31 @@
-// model_server: serves one TensorFlow SavedModel over TensorFlow Serving's
-// gRPC API and, with --rest_api_port, its HTTP/REST API.
+// model_server: serves TensorFlow models over TensorFlow Serving's gRPC
+// API and, with --rest_api_port, its HTTP/REST API.
 //
 //   model_server --port=8500 --model_name=half_plus_two
 //                --model_base_path=/models/half_plus_two
+//   model_server --port=8500 --model_config_file=/etc/models.config
 //
-// Start-up: parse flags, load the model's current versions (synchronously, so
-// the first request finds the model), then listen. SIGTERM/SIGINT: stop
-// accepting calls, let those in flight finish (up to kShutdownGrace), stop
-// the model's polling, exit 0. See flags.h for the exit codes.
+// Start-up: parse flags, read the model config (the file, or the one model
+// of --model_name/--model_base_path), load the models' current versions (so
+// the first request finds them), then listen. A config that does not parse
+// or validate stops the start (exit 1); a model that cannot load leaves the
+// server up with its error in GetModelStatus. SIGTERM/SIGINT: stop accepting
+// calls, let those in flight finish (up to kShutdownGrace), exit 0. See
+// flags.h for the exit codes.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "daemon/config_reloader.h"
 #include "daemon/flags.h"
+#include "daemon/grpc_channel_arguments.h"
+#include "daemon/model_config_file.h"
 #include "daemon/rest/http_server.h"
 #include "daemon/rest/rest_api_handler.h"
 #include "daemon/server.h"
@@ -37,9 +47,45 @@ ModelManagerOptions ManagerOptions(const DaemonFlags& flags) {
   options.max_num_load_retries = flags.max_num_load_retries;
   options.load_retry_interval =
       absl::Microseconds(flags.load_retry_interval_micros);
+  options.num_load_threads = flags.num_load_threads;
+  options.num_unload_threads = flags.num_unload_threads;
+  options.allow_version_labels_for_unavailable_models =
+      flags.allow_version_labels_for_unavailable_models;
+  options.warmup.enabled = flags.enable_model_warmup;
+  options.warmup.num_request_iterations =
+      std::max(flags.num_request_iterations_for_warmup, 1);
   options.warmup.signature_checks.check_method_name =
       flags.enable_signature_method_name_check;
   return options;
+}
+
+// The start-up config: the file's models, or the single flag-named model.
+// `file_text` receives the file's contents (for polling).
+absl::StatusOr<std::vector<ServedModelConfig>> StartupModels(
+    const DaemonFlags& flags, std::string* file_text) {
+  if (flags.model_config_file.empty()) {
+    LOG(INFO) << "Building single TensorFlow model file config: model_name: "
+              << flags.model_name
+              << " model_base_path: " << flags.model_base_path;
+    return std::vector<ServedModelConfig>{
+        SingleModelConfig(flags.model_name, flags.model_base_path)};
+  }
+  absl::StatusOr<std::string> text =
+      ReadModelConfigText(flags.model_config_file);
+  if (!text.ok()) return text.status();
+  *file_text = *text;
+  absl::StatusOr<tensorflow::serving::ModelServerConfig> config =
+      ParseModelServerConfig(*text, flags.model_config_file);
+  if (!config.ok()) return config.status();
+  absl::StatusOr<std::optional<std::vector<ServedModelConfig>>> models =
+      ModelsToServe(*config);
+  if (!models.ok()) return models.status();
+  if (!models->has_value()) {
+    LOG(WARNING) << "The model config file " << flags.model_config_file
+                 << " lists no models (no model_config_list)";
+    return std::vector<ServedModelConfig>();
+  }
+  return **std::move(models);
 }
 
 // Exits at once, without destructors: used once every call has ended and
@@ -67,22 +113,44 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(
 }
 
 int Run(const DaemonFlags& flags) {
+  std::string config_text;
+  absl::StatusOr<std::vector<ServedModelConfig>> startup_models =
+      StartupModels(flags, &config_text);
+  if (!startup_models.ok()) {
+    LOG(ERROR) << "Failed to start server. Error: " << startup_models.status();
+    ExitNow(kExitStartFailure);
+  }
+  LOG(INFO) << "Loading with saved model tags "
+            << absl::StrJoin(ParseSavedModelTags(flags.saved_model_tags), ",");
   ModelManager models(ManagerOptions(flags));
-  LOG(INFO) << "Serving model " << flags.model_name << " from "
-            << flags.model_base_path << " (tags "
-            << absl::StrJoin(ParseSavedModelTags(flags.saved_model_tags), ",")
-            << ")";
-  // A model that cannot be loaded yet leaves the server up: its error shows
-  // in GetModelStatus, and it loads once its files are fixed.
-  absl::Status loaded = models.ReloadConfig(
-      {SingleModelConfig(flags.model_name, flags.model_base_path)});
-  if (!loaded.ok()) LOG(WARNING) << loaded;
+  absl::Status loaded = models.ReloadConfig(*startup_models);
+  if (loaded.code() == absl::StatusCode::kUnknown) {
+    // Models that did not become available leave the server up: their
+    // errors show in GetModelStatus, and they load once their files are
+    // fixed.
+    LOG(WARNING) << loaded;
+  } else if (!loaded.ok()) {
+    LOG(ERROR) << "Failed to start server. Error: " << loaded;
+    ExitNow(kExitStartFailure);
+  }
+  ConfigReloader reloader(&models);
+  if (!flags.model_config_file.empty() &&
+      flags.model_config_file_poll_wait_seconds > 0) {
+    reloader.WatchFile(
+        flags.model_config_file, config_text,
+        absl::Seconds(flags.model_config_file_poll_wait_seconds));
+  }
 
   ServerOptions server_options;
   server_options.port = flags.port;
   server_options.socket_path = flags.grpc_socket_path;
   server_options.signature_checks.check_method_name =
       flags.enable_signature_method_name_check;
+  // ParseDaemonFlags checked the syntax.
+  server_options.channel_arguments =
+      ParseGrpcChannelArguments(flags.grpc_channel_arguments)
+          .value_or(std::vector<GrpcChannelArgument>());
+  server_options.config_reloader = &reloader;
   // REST first: once gRPC answers (what tests and probes wait for), both do.
   RestApiOptions rest_options;
   rest_options.signature_checks = server_options.signature_checks;

@@ -31,10 +31,19 @@ grpc::ServerUnaryReactor* ModelServiceImpl::HandleReloadConfigRequest(
     grpc::CallbackServerContext* context,
     const tfs::ReloadConfigRequest* request,
     tfs::ReloadConfigResponse* response) {
-  return Finish(context, absl::UnimplementedError(
-                             "HandleReloadConfigRequest is not implemented "
-                             "yet: the daemon serves the model given by "
-                             "--model_name and --model_base_path"));
+  if (reloader_ == nullptr) {
+    return Finish(context, absl::UnimplementedError(
+                               "this server does not reload its config"));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // Finished on the reloader's thread once the config is applied; gRPC keeps
+  // `response` alive until then.
+  reloader_->Reload(request->config(),
+                    [reactor, response](const absl::Status& status) {
+                      ToStatusProto(status, response->mutable_status());
+                      reactor->Finish(ToGrpcStatus(status));
+                    });
+  return reactor;
 }
 
 }  // namespace model_server

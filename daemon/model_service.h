@@ -8,12 +8,19 @@
 //     state (START/LOADING/AVAILABLE/UNLOADING/END) and a StatusProto whose
 //     error_code/error_message hold a failed load's error. version_label is
 //     ignored, as in TF Serving.
-//   - HandleReloadConfigRequest: UNIMPLEMENTED for now.
+//   - HandleReloadConfigRequest: the config goes to the ConfigReloader, which
+//     applies it on its own thread; the call finishes when the new models
+//     are AVAILABLE, or with the error (INVALID_ARGUMENT for a config that is
+//     not a model_config_list, TF Serving's validation and label errors,
+//     UNKNOWN "<n> model(s) did not become available: ..."). The response's
+//     status carries the same code and message. Without a reloader the RPC
+//     answers UNIMPLEMENTED.
 //
 // Thread-safe; no mutable state.
 #ifndef MODEL_SERVER_DAEMON_MODEL_SERVICE_H_
 #define MODEL_SERVER_DAEMON_MODEL_SERVICE_H_
 
+#include "daemon/config_reloader.h"
 #include "loader/model_manager.h"
 #include "tensorflow_serving/apis/model_service.grpc.pb.h"
 
@@ -22,8 +29,9 @@ namespace model_server {
 class ModelServiceImpl final
     : public tensorflow::serving::ModelService::CallbackService {
  public:
-  // `models` must outlive the service.
-  explicit ModelServiceImpl(const ModelManager* models) : models_(models) {}
+  // `models` and `reloader` (may be null) must outlive the service.
+  ModelServiceImpl(const ModelManager* models, ConfigReloader* reloader)
+      : models_(models), reloader_(reloader) {}
 
   grpc::ServerUnaryReactor* GetModelStatus(
       grpc::CallbackServerContext* context,
@@ -37,6 +45,7 @@ class ModelServiceImpl final
 
  private:
   const ModelManager* const models_;
+  ConfigReloader* const reloader_;
 };
 
 }  // namespace model_server

@@ -13,15 +13,15 @@ namespace tfs = tensorflow::serving;
 void ToProto(const VersionStatus& from, tfs::ModelVersionStatus* to) {
   to->set_version(from.version);
   to->set_state(static_cast<tfs::ModelVersionStatus::State>(from.state));
-  tfs::StatusProto* status = to->mutable_status();
-  status->set_error_code(
-      static_cast<tensorflow::error::Code>(from.status.code()));
-  if (!from.status.ok()) {
-    status->set_error_message(std::string(from.status.message()));
-  }
+  ToStatusProto(from.status, to->mutable_status());
 }
 
 }  // namespace
+
+void ToStatusProto(const absl::Status& from, tfs::StatusProto* to) {
+  to->set_error_code(static_cast<tensorflow::error::Code>(from.code()));
+  if (!from.ok()) to->set_error_message(std::string(from.message()));
+}
 
 absl::Status GetModelStatus(const ModelManager& models,
                             const tfs::GetModelStatusRequest& request,

@@ -15,6 +15,10 @@
 
 namespace model_server {
 
+// TF Serving's ToStatusProto: the code, and the message only when not OK.
+void ToStatusProto(const absl::Status& from,
+                   tensorflow::serving::StatusProto* to);
+
 absl::Status GetModelStatus(
     const ModelManager& models,
     const tensorflow::serving::GetModelStatusRequest& request,

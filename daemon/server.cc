@@ -3,8 +3,10 @@
 #include <chrono>
 #include <climits>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/config_reloader.h"
 #include "daemon/model_service.h"
 #include "daemon/prediction_service.h"
 #include "glog/logging.h"
@@ -25,7 +27,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->prediction_service_ =
       std::make_unique<PredictionServiceImpl>(models, options.signature_checks);
-  server->model_service_ = std::make_unique<ModelServiceImpl>(models);
+  server->model_service_ =
+      std::make_unique<ModelServiceImpl>(models, options.config_reloader);
 
   grpc::ServerBuilder builder;
   const std::string tcp_address = absl::StrCat("0.0.0.0:", options.port);
@@ -47,6 +50,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   // gRPC turns SO_REUSEPORT on by default: a second daemon on the same port
   // would then start and steal part of the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  for (const GrpcChannelArgument& argument : options.channel_arguments) {
+    std::visit(
+        [&](const auto& value) {
+          builder.AddChannelArgument(argument.key, value);
+        },
+        argument.value);
+  }
 
   server->server_ = builder.BuildAndStart();
   std::string failed;

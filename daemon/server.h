@@ -11,10 +11,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "daemon/grpc_channel_arguments.h"
 #include "loader/model_manager.h"
 #include "signatures/example_signature.h"
 
@@ -24,6 +26,7 @@ class Server;
 
 namespace model_server {
 
+class ConfigReloader;
 class ModelServiceImpl;
 class PredictionServiceImpl;
 
@@ -32,6 +35,12 @@ struct ServerOptions {
   std::string socket_path;  // UNIX socket path; "": none
   // --enable_signature_method_name_check, for every API.
   SignatureCheckOptions signature_checks;
+  // --grpc_channel_arguments, applied after our own defaults (so they may
+  // override them).
+  std::vector<GrpcChannelArgument> channel_arguments;
+  // Applies HandleReloadConfigRequest's configs; null: the RPC answers
+  // UNIMPLEMENTED. Must outlive the server.
+  ConfigReloader* config_reloader = nullptr;
 };
 
 class GrpcServer {

@@ -1,7 +1,7 @@
 // The models a server should serve, as plain values, and their validation
 // from TF Serving's ModelServerConfig (the --model_config_file contents and
 // HandleReloadConfigRequest's config), with TF Serving's texts
-// (docs/research/tf_serving_behaviour.md §10):
+// (docs/research/tf_serving_behaviour.md §11):
 //   - a name listed twice: INVALID_ARGUMENT "Illegal to list model <name>
 //     multiple times in config list";
 //   - a base path that is not absolute: INVALID_ARGUMENT "Expected model

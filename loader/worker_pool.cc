@@ -6,45 +6,50 @@
 namespace model_server {
 
 WorkerPool::WorkerPool(std::string name, int num_threads)
-    : name_(std::move(name)) {
+    : name_(std::move(name)), queue_(std::make_shared<Queue>()) {
+  absl::MutexLock lock(&threads_mu_);
   const int count = std::max(num_threads, 1);
-  threads_.reserve(count);
-  for (int i = 0; i < count; ++i) threads_.emplace_back([this] { Work(); });
+  for (int i = 0; i < count; ++i) {
+    threads_.emplace_back([queue = queue_] { Work(queue); });
+  }
 }
 
 WorkerPool::~WorkerPool() { Stop(); }
 
 bool WorkerPool::Schedule(std::function<void()> task) {
-  absl::MutexLock lock(&mu_);
-  if (stopping_) return false;
-  queue_.push_back(std::move(task));
+  absl::MutexLock lock(&queue_->mu);
+  if (queue_->stopping) return false;
+  queue_->tasks.push_back(std::move(task));
   return true;
 }
 
 void WorkerPool::Stop() {
-  absl::MutexLock join_lock(&join_mu_);
+  absl::MutexLock threads_lock(&threads_mu_);
   {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
+    absl::MutexLock lock(&queue_->mu);
+    queue_->stopping = true;
   }
   for (std::thread& thread : threads_) {
-    if (thread.joinable()) thread.join();
+    if (!thread.joinable()) continue;
+    if (thread.get_id() == std::this_thread::get_id()) {
+      thread.detach();  // finishes its task, then sees `stopping`
+    } else {
+      thread.join();
+    }
   }
 }
 
-bool WorkerPool::HasWorkOrStopping() const {
-  return stopping_ || !queue_.empty();
-}
-
-void WorkerPool::Work() {
+void WorkerPool::Work(const std::shared_ptr<Queue>& queue) {
   while (true) {
     std::function<void()> task;
     {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &WorkerPool::HasWorkOrStopping));
-      if (queue_.empty()) return;  // stopping, and nothing left to run
-      task = std::move(queue_.front());
-      queue_.pop_front();
+      absl::MutexLock lock(&queue->mu);
+      queue->mu.Await(absl::Condition(
+          +[](Queue* q) { return q->stopping || !q->tasks.empty(); },
+          queue.get()));
+      if (queue->tasks.empty()) return;  // stopping, and nothing left to run
+      task = std::move(queue->tasks.front());
+      queue->tasks.pop_front();
     }
     task();
   }

@@ -3,12 +3,14 @@
 // (--num_unload_threads), which keep loading, warming up and destroying
 // model versions off the request path.
 //
-// Thread-safe. Tasks must not call Stop() or destroy their own pool.
+// Thread-safe. A task may drop the last reference to its own pool: the pool
+// is then stopped from that thread, which finishes on its own.
 #ifndef MODEL_SERVER_LOADER_WORKER_POOL_H_
 #define MODEL_SERVER_LOADER_WORKER_POOL_H_
 
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,23 +33,26 @@ class WorkerPool {
   // the caller then runs or drops the task itself.
   bool Schedule(std::function<void()> task);
 
-  // Refuses new tasks, runs those already queued, and joins the threads.
-  // Idempotent.
+  // Refuses new tasks, runs those already queued, and joins the threads
+  // (all but the calling one, when a task stops its own pool). Idempotent.
   void Stop();
 
   const std::string& name() const { return name_; }
-  int num_threads() const { return static_cast<int>(threads_.size()); }
 
  private:
-  void Work();
-  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Shared with the threads, so that a thread outliving the pool object
+  // (see above) still has it.
+  struct Queue {
+    absl::Mutex mu;
+    std::deque<std::function<void()>> tasks ABSL_GUARDED_BY(mu);
+    bool stopping ABSL_GUARDED_BY(mu) = false;
+  };
+  static void Work(const std::shared_ptr<Queue>& queue);
 
   const std::string name_;
-  absl::Mutex mu_;
-  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::thread> threads_;
-  absl::Mutex join_mu_;  // serializes Stop()
+  const std::shared_ptr<Queue> queue_;
+  absl::Mutex threads_mu_;  // serializes Stop()
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(threads_mu_);
 };
 
 }  // namespace model_server

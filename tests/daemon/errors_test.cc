@@ -318,14 +318,18 @@ TEST_F(DaemonErrors, GetModelStatusChecksItsRequest) {
             "Could not find version 7 of model half_plus_two");
 }
 
-TEST_F(DaemonErrors, ReloadConfigIsUnimplemented) {
+TEST_F(DaemonErrors, ReloadConfigWithoutModelListIsInvalidArgument) {
   grpc::ClientContext context;
   tfs::ReloadConfigRequest request;
   tfs::ReloadConfigResponse response;
   const grpc::Status status =
       daemon_->model_service().HandleReloadConfigRequest(&context, request,
                                                          &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "ServerModelConfig type not supported by "
+            "HandleReloadConfigRequest. Only ModelConfigList is currently "
+            "supported");
 }
 
 }  // namespace
