@@ -105,7 +105,7 @@ for n in $SIZES; do
   done
 done
 report ""
-report "Inside the server, one thread (\`rest_json_bench\`): microseconds per request."
+report "Inside the server, one thread (\`rest_json_bench\`): CPU microseconds per request."
 report ""
 report "| floats | body bytes | parse | parse + decode | run the model | encode | JSON share |"
 report "|---|---|---|---|---|---|---|"

@@ -280,33 +280,31 @@ absl::StatusOr<Tensor> DecodeJsonTensor(const V& value, DataType dtype) {
 
 template <typename V>
 absl::Status InstanceStacker::Add(const V& value) {
-  std::vector<int64_t> dims;
-  DenseDims(value, &dims);
+  DenseDims(value, &dims_);
   if (added_ == 0) {
-    instance_dims_ = dims;
+    instance_dims_ = dims_;
     std::vector<int64_t> all = {num_instances_};
-    all.insert(all.end(), dims.begin(), dims.end());
+    all.insert(all.end(), dims_.begin(), dims_.end());
     absl::StatusOr<TensorShape> shape = TensorShape::FromDims(all);
     if (!shape.ok()) return shape.status();
     absl::StatusOr<Tensor> tensor = Tensor::Create(dtype_, *shape);
     if (!tensor.ok()) return tensor.status();
     tensor_ = *std::move(tensor);
-  } else if (dims != instance_dims_) {
-    int64_t expected = 1, got = 1;
-    for (int64_t d : instance_dims_) expected *= d;
-    for (int64_t d : dims) got = d > 0 && got > INT64_MAX / d ? -1 : got * d;
-    if (expected != got) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Expecting tensor size: ", expected, " but got: ", got));
+    instance_elements_ =
+        num_instances_ == 0 ? 0 : tensor_.NumElements() / num_instances_;
+  } else if (dims_ != instance_dims_) {
+    int64_t got = 1;
+    for (int64_t d : dims_) got = d > 0 && got > INT64_MAX / d ? -1 : got * d;
+    if (instance_elements_ != got) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Expecting tensor size: ", instance_elements_, " but got: ", got));
     }
     return absl::InvalidArgumentError(
         absl::StrCat("Expecting shape ", DimsText(instance_dims_),
-                     " but got: ", DimsText(dims)));
+                     " but got: ", DimsText(dims_)));
   }
-  int64_t per_instance = 1;
-  for (int64_t d : instance_dims_) per_instance *= d;
   absl::Status status =
-      FillTensor(value, instance_dims_, added_ * per_instance, &tensor_);
+      FillTensor(value, instance_dims_, added_ * instance_elements_, &tensor_);
   if (status.ok()) ++added_;
   return status;
 }

@@ -65,6 +65,8 @@ class InstanceStacker {
   int64_t num_instances_;
   int64_t added_ = 0;
   std::vector<int64_t> instance_dims_;
+  std::vector<int64_t> dims_;  // scratch: the current instance's
+  int64_t instance_elements_ = 0;
   Tensor tensor_;
 };
 

@@ -130,8 +130,7 @@ absl::StatusOr<std::string> RestApiHandler::Process(
   absl::StatusOr<std::unique_ptr<JsonDocument>> document =
       JsonDocument::Parse(request.body);
   if (!document.ok()) return document.status();
-  absl::StatusOr<ServableHandle> handle =
-      models_->GetHandle(RequestFor(path));
+  absl::StatusOr<ServableHandle> handle = models_->GetHandle(RequestFor(path));
   if (!handle.ok()) return handle.status();
   RunOptions run_options;
   if (options_.run_timeout > absl::ZeroDuration()) {
@@ -170,17 +169,17 @@ absl::StatusOr<std::string> RestApiHandler::ListModels() const {
       writer.Key("version");
       writer.String(absl::StrCat(version.version).c_str());
       writer.Key("state");
-      writer.String(tfs::ModelVersionStatus::State_Name(
-                        static_cast<tfs::ModelVersionStatus::State>(
-                            version.state))
-                        .c_str());
+      writer.String(
+          tfs::ModelVersionStatus::State_Name(
+              static_cast<tfs::ModelVersionStatus::State>(version.state))
+              .c_str());
       writer.Key("status");
       writer.StartObject();
       writer.Key("error_code");
-      writer.String(tensorflow::error::Code_Name(
-                        static_cast<tensorflow::error::Code>(
-                            version.status.code()))
-                        .c_str());
+      writer.String(
+          tensorflow::error::Code_Name(
+              static_cast<tensorflow::error::Code>(version.status.code()))
+              .c_str());
       writer.Key("error_message");
       const std::string message(version.status.message());
       writer.String(message.c_str(),

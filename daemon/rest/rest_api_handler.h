@@ -21,8 +21,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "loader/model_manager.h"
 #include "daemon/rest/http_router.h"
+#include "loader/model_manager.h"
 #include "signatures/method_names.h"
 
 namespace model_server {

@@ -2,10 +2,16 @@
 // JSON into tensors of every dtype through both parsers, tensors back into
 // JSON, and the path grammar.
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
+#include <random>
 #include <string>
+#include <type_traits>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "daemon/rest/json_document.h"
 #include "daemon/rest/json_predict.h"
 #include "daemon/rest/json_tensor_decode.h"
@@ -45,6 +51,49 @@ TEST(JsonDecimal, WritesNanAndInfinityTokens) {
             "Infinity");
   EXPECT_EQ(FormatJsonDecimal(-std::numeric_limits<float>::infinity()),
             "-Infinity");
+}
+
+// TF Serving's WriteDecimal written as it is (absl::StrCat, SimpleAtof,
+// StrFormat), the naive reference for the fast FormatJsonDecimal.
+template <typename T>
+std::string ReferenceDecimal(T value) {
+  std::string text = absl::StrCat(value);
+  T read_back;
+  const bool ok =
+      std::is_same_v<T, float>
+          ? absl::SimpleAtof(text, reinterpret_cast<float*>(&read_back))
+          : absl::SimpleAtod(text, reinterpret_cast<double*>(&read_back));
+  if (!ok || read_back != value) {
+    text = absl::StrFormat("%.*g", std::numeric_limits<T>::max_digits10, value);
+  }
+  if (text.find('.') == std::string::npos &&
+      text.find('e') == std::string::npos) {
+    text += ".0";
+  }
+  return text;
+}
+
+TEST(JsonDecimal, MatchesTfServingsWriteDecimalOnRandomValues) {
+  std::mt19937_64 random(42);
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t bits = random();
+    float f;
+    const uint32_t low = static_cast<uint32_t>(bits);
+    std::memcpy(&f, &low, sizeof(f));
+    double d;
+    std::memcpy(&d, &bits, sizeof(d));
+    // Plain decimals too, the usual payload.
+    const float plain = static_cast<float>(bits % 200001) / 1000.0f - 100.0f;
+    for (float value : {f, plain}) {
+      if (!std::isfinite(value)) continue;
+      ASSERT_EQ(FormatJsonDecimal(value), ReferenceDecimal(value)) << value;
+    }
+    if (std::isfinite(d)) {
+      ASSERT_EQ(FormatJsonDecimal(d), ReferenceDecimal(d)) << d;
+    }
+    const double plain_double = static_cast<double>(plain);
+    ASSERT_EQ(FormatJsonDecimal(plain_double), ReferenceDecimal(plain_double));
+  }
 }
 
 std::unique_ptr<JsonDocument> Parse(const std::string& text) {
