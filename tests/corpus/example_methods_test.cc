@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "signatures/classify_regress.h"
 #include "tests/corpus/corpus_models.h"
+#include "tests/corpus/example_pairs.h"
 #include "tests/corpus/gold_pairs.h"
 
 namespace model_server {
@@ -36,53 +37,6 @@ std::vector<std::string> AllModels() {
   std::vector<std::string> models = ListCorpusModels(ModelsDir());
   if (models.empty()) models.push_back(kNoCorpus);
   return models;
-}
-
-// The method `signature` serves, if any.
-bool MethodFor(const Signature& signature, ExampleMethod* method) {
-  if (signature.method_name() == kClassifyMethodName) {
-    *method = ExampleMethod::kClassify;
-  } else if (signature.method_name() == kRegressMethodName) {
-    *method = ExampleMethod::kRegress;
-  } else if (signature.FindOutput(kRegressionOutputAlias) >= 0) {
-    *method = ExampleMethod::kRegress;
-  } else {
-    *method = ExampleMethod::kClassify;
-  }
-  return CheckExampleSignature(signature, *method, SignatureCheckOptions())
-      .ok();
-}
-
-// gold.json's RPC result aliases: which method and which value they name.
-bool IsRpcResultAlias(const std::string& alias, ExampleMethod* method) {
-  if (alias == "score" || absl::StartsWith(alias, "classifications")) {
-    *method = ExampleMethod::kClassify;
-    return true;
-  }
-  if (alias == "value" || absl::StartsWith(alias, "regressions")) {
-    *method = ExampleMethod::kRegress;
-    return true;
-  }
-  return false;
-}
-
-// The examples of `pair` ("inputs" or gold.json's "examples"), or null.
-const GoldTensor* ExamplesOf(const GoldPair& pair) {
-  for (const auto& [alias, gold] : pair.inputs) {
-    if ((alias == kExampleInputAlias || alias == "examples") &&
-        gold.kind == GoldTensor::Kind::kString) {
-      return &gold;
-    }
-  }
-  return nullptr;
-}
-
-SerializedInput InputOf(const GoldTensor& examples) {
-  SerializedInput input;
-  for (const std::string& bytes : examples.strings) {
-    input.mutable_example_list()->add_examples(bytes);
-  }
-  return input;
 }
 
 // `values` as a tensor shaped like `gold` when the sizes agree.
@@ -134,14 +88,7 @@ std::string RunExamplePair(const LoadedModel& model, const GoldPair& pair,
   if (examples == nullptr) return "";
   const Signature* signature = model.signatures().Find(pair.signature);
   ExampleMethod method;
-  bool rpc_result = false;
-  for (const auto& [alias, gold] : pair.outputs) {
-    rpc_result = rpc_result || IsRpcResultAlias(alias, &method);
-  }
-  if (!rpc_result &&
-      (signature == nullptr || !MethodFor(*signature, &method))) {
-    return "";
-  }
+  if (!ExampleMethodOf(pair, signature, &method)) return "";
   *ran = true;
   std::string key;
   SerializedInput input = InputOf(*examples);
