@@ -212,6 +212,26 @@ absl::Status Decode(const V& document, const SignatureFinder& find_signature,
   return absl::InvalidArgumentError("Missing 'inputs' or 'instances' key");
 }
 
+// The most JSON a Predict answer may take: past this the client gets
+// RESOURCE_EXHAUSTED (HTTP 429) instead of the server building it.
+constexpr int64_t kMaxJsonResponseBytes = int64_t{2} << 30;
+
+// An upper bound of the JSON for `outputs`: 32 bytes per number, and per
+// string six bytes per byte (\u00XX escapes) plus quotes and separators.
+int64_t JsonBytesBound(const PredictOutputs& outputs) {
+  int64_t bytes = 0;
+  for (const auto& [alias, tensor] : outputs) {
+    if (tensor.dtype() != DT_STRING) {
+      bytes += 32 * tensor.NumElements();
+      continue;
+    }
+    for (const std::string& s : tensor.flat<std::string>()) {
+      bytes += 6 * static_cast<int64_t>(s.size()) + 16;
+    }
+  }
+  return bytes;
+}
+
 absl::Status WriteRows(const PredictOutputs& outputs, JsonWriter* writer) {
   int64_t batch_size = -1;
   for (const auto& [alias, tensor] : outputs) {
@@ -280,6 +300,14 @@ absl::StatusOr<std::string> EncodePredictResponse(const PredictOutputs& outputs,
   if (outputs.empty()) {
     return absl::InvalidArgumentError(
         "Cannot convert empty tensor map to JSON");
+  }
+  if (const int64_t bound = JsonBytesBound(outputs);
+      bound > kMaxJsonResponseBytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "the answer could take up to ", bound, " bytes of JSON, more than the ",
+        kMaxJsonResponseBytes,
+        " a REST response may hold; send fewer instances per request or call "
+        "Predict over gRPC"));
   }
   // Alias order, as documented (TF Serving's order is its map's).
   PredictOutputs sorted = outputs;

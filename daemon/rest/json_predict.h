@@ -57,7 +57,8 @@ absl::Status DecodePredictRequest(const JsonDocument& document,
                                   const SignatureFinder& find_signature,
                                   JsonPredictRequest* request);
 
-// Encodes Predict outputs for a request of `format`.
+// Encodes Predict outputs for a request of `format`. Outputs whose JSON
+// could exceed 2 GiB are RESOURCE_EXHAUSTED (nothing is built).
 absl::StatusOr<std::string> EncodePredictResponse(const PredictOutputs& outputs,
                                                   JsonPredictFormat format);
 

@@ -229,6 +229,17 @@ TEST(EncodePredictResponse, RowFormatNeedsOneBatchSize) {
             "{\n    \"outputs\": 1.0\n}");
 }
 
+TEST(EncodePredictResponse, RefusesAnswersOverTwoGigabytesOfJson) {
+  absl::StatusOr<Tensor> big = Tensor::Create(DT_FLOAT, TensorShape{70000000});
+  ASSERT_TRUE(big.ok());
+  PredictOutputs outputs = {{"y", *big}};
+  absl::StatusOr<std::string> json =
+      EncodePredictResponse(outputs, JsonPredictFormat::kColumnar);
+  ASSERT_FALSE(json.ok());
+  EXPECT_EQ(json.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(json.status().message(), HasSubstr("bytes of JSON"));
+}
+
 TEST(RestApiPath, ParsesTfServingPaths) {
   auto p = ParseRestApiPath("POST", "/v1/models/m/versions/3:predict");
   ASSERT_TRUE(p.ok() && p->has_value());
