@@ -21,8 +21,10 @@ constexpr absl::Duration kIncompleteVersionRescan = absl::Milliseconds(250);
 ModelManager::ModelManager(ModelManagerOptions options)
     : options_(std::move(options)),
       threads_{
-          std::make_shared<WorkerPool>("load", options_.num_load_threads),
-          std::make_shared<WorkerPool>("unload", options_.num_unload_threads)},
+          std::make_shared<WorkerPool>("load", options_.num_load_threads,
+                                       options_.load_thread_nice_increment),
+          std::make_shared<WorkerPool>("unload", options_.num_unload_threads,
+                                       options_.load_thread_nice_increment)},
       state_(std::make_shared<const ServingState>()) {
   if (options_.file_system_poll_wait > absl::ZeroDuration()) {
     poll_thread_ = std::thread([this] { PollLoop(); });
@@ -32,17 +34,24 @@ ModelManager::ModelManager(ModelManagerOptions options)
 ModelManager::~ModelManager() { Stop(); }
 
 void ModelManager::Stop() {
+  if (stop_requested_.exchange(true)) return;
+  stop_polling_.Notify();
+  // Retiring first cancels the loads a reload in progress may be waiting
+  // for, so taking config_mu_ below does not wait out their retries.
+  RetireAll();
   {
     absl::MutexLock lock(&config_mu_);
-    if (stopped_) return;
     stopped_ = true;
   }
-  if (!stop_polling_.HasBeenNotified()) stop_polling_.Notify();
+  RetireAll();  // models that reload added meanwhile
   if (poll_thread_.joinable()) poll_thread_.join();
-  std::shared_ptr<const ServingState> state = std::atomic_load(&state_);
-  for (const auto& [name, model] : state->models) model->Retire();
   threads_.load->Stop();
   threads_.unload->Stop();
+}
+
+void ModelManager::RetireAll() {
+  std::shared_ptr<const ServingState> state = std::atomic_load(&state_);
+  for (const auto& [name, model] : state->models) model->Retire();
 }
 
 void ModelManager::PollLoop() {

@@ -26,6 +26,7 @@
 #ifndef MODEL_SERVER_LOADER_MODEL_MANAGER_H_
 #define MODEL_SERVER_LOADER_MODEL_MANAGER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -65,6 +66,9 @@ struct ModelManagerOptions {
   // then run one at a time, still off the request path).
   int num_load_threads = 0;
   int num_unload_threads = 0;
+  // How much lower than request threads the load and unload threads run
+  // (nice increment), so that loads use the CPU requests leave idle.
+  int load_thread_nice_increment = 10;
   // --allow_version_labels_for_unavailable_models.
   bool allow_version_labels_for_unavailable_models = false;
 };
@@ -134,6 +138,7 @@ class ModelManager {
   absl::Status AwaitAvailable(
       const std::vector<std::shared_ptr<ServedModel>>& added) const;
   void PollLoop();
+  void RetireAll();
 
   const ModelManagerOptions options_;
   const ServingThreads threads_;
@@ -144,6 +149,7 @@ class ModelManager {
 
   absl::Mutex config_mu_;  // serializes ReloadConfig and Stop
   bool stopped_ ABSL_GUARDED_BY(config_mu_) = false;
+  std::atomic<bool> stop_requested_{false};
   absl::Notification stop_polling_;
   std::thread poll_thread_;
 };

@@ -84,7 +84,8 @@ bool ServedModel::Reconfigure(const std::string& base_path,
               << " -> " << base_path;
     base_path_ = base_path;
     watcher_ = VersionWatcher(base_path);
-    complete_.clear();
+    // complete_ and present_ stay until the new path's first scan: a load
+    // finishing meanwhile must not see an empty model and unload everything.
     failed_.clear();
   }
   if (policy != policy_) {
@@ -137,6 +138,7 @@ void ServedModel::Poll() {
   }
   incomplete_versions_ = scan->present.size() > scan->complete.size();
   complete_ = std::move(scan->complete);
+  present_ = std::move(scan->present);
   ReconcileLocked();
 }
 
@@ -150,12 +152,17 @@ void ServedModel::LogProblemsLocked(std::set<std::string> problems) {
 void ServedModel::ReconcileLocked() {
   std::set<int64_t> candidates;
   for (const auto& [version, directory] : complete_) candidates.insert(version);
+  // What to load: the policy over complete versions.
   const std::set<int64_t> aspired = AspiredVersions(policy_, candidates);
+  // What to keep: also versions the policy wants that are still being
+  // written, so the versions they replace serve until they have loaded.
+  std::set<int64_t> kept = AspiredVersions(policy_, present_);
+  kept.insert(aspired.begin(), aspired.end());
 
   std::shared_ptr<const VersionMap> current = std::atomic_load(&serving_);
   std::set<int64_t> serving;
   for (const auto& [version, handle] : *current) serving.insert(version);
-  const std::set<int64_t> retired = VersionsToUnload(aspired, serving);
+  const std::set<int64_t> retired = VersionsToUnload(kept, serving);
   if (!retired.empty()) {
     auto next = std::make_shared<VersionMap>();
     for (const auto& [version, handle] : *current) {

@@ -159,8 +159,10 @@ class ServedModel : public std::enable_shared_from_this<ServedModel> {
   std::string base_path_ ABSL_GUARDED_BY(mu_);
   VersionPolicy policy_ ABSL_GUARDED_BY(mu_);
   VersionWatcher watcher_ ABSL_GUARDED_BY(mu_);
-  // The last scan's complete versions.
+  // The last scan's complete versions, and every version it saw (complete
+  // or still being written).
   std::map<int64_t, VersionDirectory> complete_ ABSL_GUARDED_BY(mu_);
+  std::set<int64_t> present_ ABSL_GUARDED_BY(mu_);
   bool incomplete_versions_ ABSL_GUARDED_BY(mu_) = false;
   std::string poll_problem_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> logged_problems_ ABSL_GUARDED_BY(mu_);

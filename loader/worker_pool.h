@@ -3,6 +3,12 @@
 // (--num_unload_threads), which keep loading, warming up and destroying
 // model versions off the request path.
 //
+// Threads may run at a lower CPU priority (a positive nice increment, Linux
+// per-thread nice): on a busy machine, loads then take the CPU that request
+// threads leave, instead of competing with them. Where the system refuses
+// (e.g. a seccomp filter), the threads run at normal priority and the pool
+// logs it once.
+//
 // Thread-safe. A task may drop the last reference to its own pool: the pool
 // is then stopped from that thread, which finishes on its own.
 #ifndef MODEL_SERVER_LOADER_WORKER_POOL_H_
@@ -22,8 +28,9 @@ namespace model_server {
 
 class WorkerPool {
  public:
-  // Starts max(num_threads, 1) threads; `name` appears in logs.
-  WorkerPool(std::string name, int num_threads);
+  // Starts max(num_threads, 1) threads, `nice_increment` (>= 0) below the
+  // process's priority; `name` appears in logs.
+  WorkerPool(std::string name, int num_threads, int nice_increment = 0);
   // Stop().
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -48,6 +55,8 @@ class WorkerPool {
     bool stopping ABSL_GUARDED_BY(mu) = false;
   };
   static void Work(const std::shared_ptr<Queue>& queue);
+  // Lowers the calling thread's priority by `nice_increment`.
+  static void LowerPriority(const std::string& pool, int nice_increment);
 
   const std::string name_;
   const std::shared_ptr<Queue> queue_;

@@ -233,6 +233,32 @@ TEST_F(ServedModelTest, PolicyChangeLoadsTheNewVersionBeforeUnloadingTheOld) {
   EXPECT_EQ(StatusOf(*model, 1).state, VersionState::kEnd);
 }
 
+TEST_F(ServedModelTest, VersionStillBeingWrittenKeepsTheServingOne) {
+  AddVersion(1);
+  auto model = MakeModel();
+  PollTwice(*model);
+  fs::create_directories(base_ / "2/variables");  // no saved_model.pb yet
+  PollTwice(*model);
+  EXPECT_EQ(ServedVersion(*model), 1);
+  EXPECT_TRUE(model->HasIncompleteVersions());
+}
+
+TEST_F(ServedModelTest, NewBasePathServesOnceItsVersionsHaveLoaded) {
+  AddVersion(1);
+  auto model = MakeModel();
+  PollTwice(*model);
+  const fs::path other = base_ / "elsewhere";
+  fs::create_directories(other);
+  fs::copy(kModel, other / "2", fs::copy_options::recursive);
+  EXPECT_TRUE(model->Reconfigure(other.native(), VersionPolicy::Latest()));
+  // The fresh copy is not complete on the first scan: version 1 serves on.
+  PollOnce(*model);
+  EXPECT_EQ(ServedVersion(*model), 1);
+  PollOnce(*model);
+  EXPECT_EQ(ServedVersion(*model), 2);
+  EXPECT_FALSE(model->IsAvailable(1));
+}
+
 TEST_F(ServedModelTest, RetireUnloadsEveryVersionAndStopsPolling) {
   AddVersion(1);
   auto model = MakeModel();
