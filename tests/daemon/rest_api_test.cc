@@ -153,8 +153,18 @@ TEST_F(RestApi, MetadataAsTfServingPrintsIt) {
   EXPECT_STREQ(x["tensor_shape"]["dim"][0]["size"].GetString(), "-1");
   EXPECT_STREQ(defs["serving_default"]["method_name"].GetString(),
                "tensorflow/serving/predict");
-  EXPECT_TRUE(defs.HasMember("classify_x_to_y"));
-  EXPECT_TRUE(defs.HasMember("regress_x2_to_y3"));
+  EXPECT_EQ(defs.MemberCount(), 5u);  // TF Serving's half_plus_two metadata
+  for (const char* key : {"classify_x_to_y", "regress_x2_to_y3",
+                          "regress_x_to_y", "regress_x_to_y2"}) {
+    EXPECT_TRUE(defs.HasMember(key)) << key;
+  }
+  // Unknown rank prints an empty dim list (always_print_primitive_fields).
+  const rapidjson::Value& examples =
+      defs["classify_x_to_y"]["inputs"]["inputs"]["tensor_shape"];
+  EXPECT_TRUE(examples["unknown_rank"].GetBool());
+  EXPECT_TRUE(examples["dim"].IsArray() && examples["dim"].Empty());
+  EXPECT_STREQ(x["tensor_shape"]["dim"][0]["name"].GetString(), "");
+  EXPECT_FALSE(x["tensor_shape"]["unknown_rank"].GetBool());
 }
 
 TEST_F(RestApi, ListsModelsBeyondTfServing) {
