@@ -1,4 +1,4 @@
-#include "runtime/kernels/fingerprint64.h"
+#include "runtime/kernels/strings/fingerprint64.h"
 
 #include <cstdint>
 #include <string>

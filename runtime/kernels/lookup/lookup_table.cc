@@ -1,4 +1,4 @@
-#include "runtime/kernels/lookup_table.h"
+#include "runtime/kernels/lookup/lookup_table.h"
 
 #include <string>
 #include <type_traits>

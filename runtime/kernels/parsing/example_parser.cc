@@ -1,4 +1,4 @@
-#include "runtime/kernels/example_parser.h"
+#include "runtime/kernels/parsing/example_parser.h"
 
 #include <algorithm>
 #include <cstring>

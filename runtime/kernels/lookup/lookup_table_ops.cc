@@ -19,7 +19,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "runtime/kernels/lookup_table.h"
+#include "runtime/kernels/lookup/lookup_table.h"
 #include "runtime/kernels/resource_handle_kernel.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"

@@ -10,8 +10,8 @@
 //
 // Thread-safe: initialization takes a writer lock, lookups a reader lock.
 // After load the table never changes, so concurrent requests only read.
-#ifndef MODEL_SERVER_RUNTIME_KERNELS_LOOKUP_TABLE_H_
-#define MODEL_SERVER_RUNTIME_KERNELS_LOOKUP_TABLE_H_
+#ifndef MODEL_SERVER_RUNTIME_KERNELS_LOOKUP_LOOKUP_TABLE_H_
+#define MODEL_SERVER_RUNTIME_KERNELS_LOOKUP_LOOKUP_TABLE_H_
 
 #include <cstdint>
 #include <string>
@@ -96,4 +96,4 @@ absl::StatusOr<LookupTable*> LookupTableFromHandle(const Tensor& handle);
 
 }  // namespace model_server
 
-#endif  // MODEL_SERVER_RUNTIME_KERNELS_LOOKUP_TABLE_H_
+#endif  // MODEL_SERVER_RUNTIME_KERNELS_LOOKUP_LOOKUP_TABLE_H_

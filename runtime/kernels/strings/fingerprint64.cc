@@ -5,7 +5,7 @@
 // over 64-byte blocks and then once more, with a length-dependent
 // multiplier, over the last 64 bytes. All arithmetic is modulo 2^64 and
 // words are read little-endian whatever the host order.
-#include "runtime/kernels/fingerprint64.h"
+#include "runtime/kernels/strings/fingerprint64.h"
 
 #include <cstddef>
 #include <cstdint>

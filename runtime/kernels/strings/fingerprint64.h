@@ -6,8 +6,8 @@
 // embedding rows and linear weights a trained model looks up, depend on
 // them. This is an independent implementation of that published algorithm,
 // checked against its test vectors.
-#ifndef MODEL_SERVER_RUNTIME_KERNELS_FINGERPRINT64_H_
-#define MODEL_SERVER_RUNTIME_KERNELS_FINGERPRINT64_H_
+#ifndef MODEL_SERVER_RUNTIME_KERNELS_STRINGS_FINGERPRINT64_H_
+#define MODEL_SERVER_RUNTIME_KERNELS_STRINGS_FINGERPRINT64_H_
 
 #include <cstdint>
 
@@ -20,4 +20,4 @@ uint64_t Fingerprint64(absl::string_view s);
 
 }  // namespace model_server
 
-#endif  // MODEL_SERVER_RUNTIME_KERNELS_FINGERPRINT64_H_
+#endif  // MODEL_SERVER_RUNTIME_KERNELS_STRINGS_FINGERPRINT64_H_

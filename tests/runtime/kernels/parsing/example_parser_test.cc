@@ -2,7 +2,7 @@
 // directly: agreement with protobuf's generated parser on valid Examples
 // (packed and unpacked encodings, any field order), TensorFlow's quirks on
 // unusual ones, and robustness on random bytes.
-#include "runtime/kernels/example_parser.h"
+#include "runtime/kernels/parsing/example_parser.h"
 
 #include <cstdint>
 #include <cstring>

@@ -25,8 +25,8 @@
 // list with more values than a fixed dense shape holds is reported as a size
 // error (TensorFlow writes past its output buffer); byte strings and
 // serialized Examples of 2 GiB or more are rejected as unparsable.
-#ifndef MODEL_SERVER_RUNTIME_KERNELS_EXAMPLE_PARSER_H_
-#define MODEL_SERVER_RUNTIME_KERNELS_EXAMPLE_PARSER_H_
+#ifndef MODEL_SERVER_RUNTIME_KERNELS_PARSING_EXAMPLE_PARSER_H_
+#define MODEL_SERVER_RUNTIME_KERNELS_PARSING_EXAMPLE_PARSER_H_
 
 #include <cstdint>
 #include <string>
@@ -129,4 +129,4 @@ absl::Status ParseSingleExample(const ExampleParserConfig& config,
 
 }  // namespace model_server
 
-#endif  // MODEL_SERVER_RUNTIME_KERNELS_EXAMPLE_PARSER_H_
+#endif  // MODEL_SERVER_RUNTIME_KERNELS_PARSING_EXAMPLE_PARSER_H_
