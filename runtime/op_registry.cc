@@ -36,12 +36,12 @@ absl::StatusOr<std::vector<int>> OpSpec::OutputArgSizes(
       count = static_cast<int64_t>(types.size());
     } else {
       return attrs.Error(absl::StrCat("attr '", arg.count_attr,
-                                      "' giving the size of output '",
-                                      arg.name, "' is missing or invalid"));
+                                      "' giving the size of output '", arg.name,
+                                      "' is missing or invalid"));
     }
     if (count < 0 || count > 100000) {
-      return attrs.Error(absl::StrCat("attr '", arg.count_attr, "' is ",
-                                      count, ", out of range"));
+      return attrs.Error(absl::StrCat("attr '", arg.count_attr, "' is ", count,
+                                      ", out of range"));
     }
     sizes.push_back(static_cast<int>(count));
   }
@@ -59,10 +59,23 @@ std::vector<std::string> RegisteredOpNames() {
   return names;
 }
 
-bool RegisterKernel(OpSpec spec, KernelFactory factory) {
+std::string SourcePathFromRepositoryRoot(absl::string_view file) {
+  // __FILE__ is whatever path the compiler was given: absolute, or relative
+  // to the build directory when ccache rewrites paths under its base_dir.
+  constexpr absl::string_view kRoot = "runtime/";
+  for (size_t pos = file.rfind(kRoot); pos != absl::string_view::npos;
+       pos = pos == 0 ? absl::string_view::npos : file.rfind(kRoot, pos - 1)) {
+    if (pos == 0 || file[pos - 1] == '/') return std::string(file.substr(pos));
+  }
+  return std::string(file);
+}
+
+bool RegisterKernel(OpSpec spec, KernelFactory factory,
+                    absl::string_view source_file) {
   std::string name = spec.op_name();
   auto [it, inserted] = Registry().emplace(
-      name, RegisteredOp{std::move(spec), std::move(factory)});
+      name, RegisteredOp{std::move(spec), std::move(factory),
+                         SourcePathFromRepositoryRoot(source_file)});
   CHECK(inserted) << "op registered twice: " << name;
   return true;
 }

@@ -7,8 +7,10 @@
 // An OpSpec holds the parts of TensorFlow's OpDef the runtime needs: the
 // output argument names and sizes (to resolve FunctionDef references such as
 // "node:output:0" and to size value slots), which inputs take a variable
-// reference, and which op names accept dead inputs (Merge). The registry is
-// filled before main() and read-only afterwards, so lookups need no lock.
+// reference, and which op names accept dead inputs (Merge). REGISTER_KERNEL
+// also records the source file that registers the op (docs/ops.md is
+// generated from the registry, tools/ops_doc.h). The registry is filled
+// before main() and read-only afterwards, so lookups need no lock.
 #ifndef MODEL_SERVER_RUNTIME_OP_REGISTRY_H_
 #define MODEL_SERVER_RUNTIME_OP_REGISTRY_H_
 
@@ -71,6 +73,9 @@ class OpSpec {
 struct RegisteredOp {
   OpSpec spec;
   KernelFactory factory;
+  // The file that registers the op, from the repository root:
+  // "runtime/kernels/math/cwise_unary.cc", "runtime/function_call_kernel.cc".
+  std::string source_file;
 };
 
 // Returns the op registered under `op_name`, or null.
@@ -79,17 +84,26 @@ const RegisteredOp* FindOp(absl::string_view op_name);
 std::vector<std::string> RegisteredOpNames();
 
 // Registers an op; aborts on a duplicate name (a programming error).
-bool RegisterKernel(OpSpec spec, KernelFactory factory);
+// `source_file` is the registering file's __FILE__; it is stored from its
+// last "runtime/" component on (see RegisteredOp::source_file), whatever
+// directory the build compiled it from.
+bool RegisterKernel(OpSpec spec, KernelFactory factory,
+                    absl::string_view source_file);
+
+// The repository-relative form of a __FILE__ path, as stored in
+// RegisteredOp::source_file: from the last "runtime/" component on, or the
+// path unchanged if it has none.
+std::string SourcePathFromRepositoryRoot(absl::string_view file);
 
 // Factory for kernels whose constructor-style Create takes the construction
 // context: `static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const
 // KernelConstruction&)`.
 #define MS_REGISTER_CONCAT_INNER_(a, b) a##b
 #define MS_REGISTER_CONCAT_(a, b) MS_REGISTER_CONCAT_INNER_(a, b)
-#define REGISTER_KERNEL(spec, factory)                                    \
+#define REGISTER_KERNEL(spec, factory)                                   \
   [[maybe_unused]] static const bool MS_REGISTER_CONCAT_(ms_registered_, \
                                                          __COUNTER__) =  \
-      ::model_server::RegisterKernel(spec, factory)
+      ::model_server::RegisterKernel(spec, factory, __FILE__)
 
 // Convenience factory for kernels without attributes to check.
 template <typename Kernel>

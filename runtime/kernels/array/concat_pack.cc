@@ -24,6 +24,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/array/data_movement.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -41,83 +43,6 @@ absl::StatusOr<int> CountAttr(const KernelConstruction& c,
         absl::StrCat("attr '", name, "' = ", n, " must be >= ", min));
   }
   return static_cast<int>(n);
-}
-
-// Reads a scalar (or one-element) int32/int64 tensor.
-absl::StatusOr<int64_t> ScalarIndex(const Tensor& t, absl::string_view what) {
-  if (t.dtype() != DT_INT32 && t.dtype() != DT_INT64) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, " must be int32 or int64, got ", DataTypeName(t.dtype())));
-  }
-  if (t.NumElements() != 1 || t.rank() > 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " tensor should be a scalar integer, but got shape ",
-                     t.shape().DebugString()));
-  }
-  return t.dtype() == DT_INT32 ? t.data<int32_t>()[0] : t.data<int64_t>()[0];
-}
-
-int64_t Product(absl::Span<const int64_t> dims) {
-  int64_t n = 1;
-  for (int64_t d : dims) n *= d;
-  return n;
-}
-
-// Numbers are moved as unsigned integers of the same size.
-struct Pod16 {
-  uint64_t lo, hi;
-};
-
-// Calls fn(tag) once with a type that moves elements of `dtype`.
-template <typename Fn>
-void SwitchOnMoveType(DataType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DT_STRING:
-      return fn(std::string());
-    case DT_RESOURCE:
-      return fn(std::shared_ptr<ResourceBase>());
-    case DT_VARIANT:
-      return fn(std::shared_ptr<VariantValue>());
-    default:
-      break;
-  }
-  switch (DataTypeSize(dtype)) {
-    case 1:
-      return fn(uint8_t());
-    case 2:
-      return fn(uint16_t());
-    case 4:
-      return fn(uint32_t());
-    case 8:
-      return fn(uint64_t());
-    default:
-      return fn(Pod16());
-  }
-}
-
-template <typename T>
-void CopyRun(const T* src, int64_t n, T* dst) {
-  if (n == 1) {
-    *dst = *src;
-  } else if constexpr (std::is_trivially_copyable_v<T>) {
-    std::memcpy(dst, src, n * sizeof(T));
-  } else {
-    std::copy(src, src + n, dst);
-  }
-}
-
-// Runs fn(begin, end) over [0, rows), in parallel when the rows hold at least
-// kMinParallelWork elements in total.
-template <typename Fn>
-void ForRows(int64_t rows, int64_t elements_per_row, const Fn& fn) {
-  if (rows > 1 && rows * elements_per_row >= kMinParallelWork) {
-    const double bytes = 8.0 * static_cast<double>(elements_per_row);
-    EigenDevice().parallelFor(
-        rows, Eigen::TensorOpCost(bytes, bytes, 0),
-        [&](Eigen::Index begin, Eigen::Index end) { fn(begin, end); });
-  } else {
-    fn(0, rows);
-  }
 }
 
 // One side of a concat/split: a tensor viewed as [outer, inner].

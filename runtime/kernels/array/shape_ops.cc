@@ -20,39 +20,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-absl::StatusOr<DataType> IndexTypeAttr(const KernelConstruction& c,
-                                       absl::string_view name,
-                                       DataType fallback) {
-  DataType dtype;
-  MS_RETURN_IF_ERROR(c.attrs.GetOr(std::string(name), fallback, &dtype));
-  if (dtype != DT_INT32 && dtype != DT_INT64) {
-    return absl::UnimplementedError(
-        absl::StrCat(c.attrs.op(), " node '", c.node_name(), "': attr '", name,
-                     "' must be int32 or int64, got ", DataTypeName(dtype)));
-  }
-  return dtype;
-}
-
-// Element `i` of an int32 or int64 tensor.
-// REQUIRES: t.dtype() is DT_INT32 or DT_INT64 and i < NumElements().
-int64_t IntAt(const Tensor& t, int64_t i) {
-  return t.dtype() == DT_INT32 ? t.data<int32_t>()[i] : t.data<int64_t>()[i];
-}
-
-absl::Status CheckIntTensor(const Tensor& t, absl::string_view what) {
-  if (t.dtype() != DT_INT32 && t.dtype() != DT_INT64) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, " must be int32 or int64, got ", DataTypeName(t.dtype())));
-  }
-  return absl::OkStatus();
-}
 
 // Writes `dims` as a vector of `dtype` (int32 fails if a value overflows;
 // `shape_n_index` >= 0 words the error as ShapeN does).

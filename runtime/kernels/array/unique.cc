@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -130,9 +131,7 @@ class UniqueKernel final : public OpKernel {
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateUnique(
     const KernelConstruction& c) {
-  if (c.num_inputs != 1) {
-    return c.attrs.Error(absl::StrCat("expects 1 input, got ", c.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
   DataType dtype, out_idx;
   MS_RETURN_IF_ERROR(c.attrs.Get("T", &dtype));
   MS_RETURN_IF_ERROR(c.attrs.GetOr("out_idx", DT_INT32, &out_idx));
@@ -141,17 +140,13 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateUnique(
         "attr 'out_idx' must be int32 or int64, got ", DataTypeName(out_idx)));
   }
   const bool with_counts = c.attrs.op() == "UniqueWithCounts";
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
+  return MakeTypedKernel(c, dtype, [&](auto tag) -> std::unique_ptr<OpKernel> {
     using T = decltype(tag);
     if constexpr (kUniqueSupports<T>) {
-      kernel = std::make_unique<UniqueKernel<T>>(out_idx, with_counts);
+      return std::make_unique<UniqueKernel<T>>(out_idx, with_counts);
     }
+    return nullptr;
   });
-  if (kernel == nullptr) {
-    return UnsupportedDtypeError(c, dtype);
-  }
-  return kernel;
 }
 
 }  // namespace

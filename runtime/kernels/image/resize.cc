@@ -21,17 +21,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsRealNumber =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
 
 struct ResizeDims {
   int64_t batch, in_height, in_width, channels, out_height, out_width;
@@ -206,17 +203,11 @@ class ResizeKernel : public OpKernel {
     MS_RETURN_IF_ERROR(attrs.GetOr("align_corners", false, &k->align_corners_));
     MS_RETURN_IF_ERROR(
         attrs.GetOr("half_pixel_centers", false, &k->half_pixel_centers_));
-    bool supported = false;
-    SwitchOnDataType(
-        k->dtype_, [&](auto tag) { supported = kIsRealNumber<decltype(tag)>; });
-    if (!supported) {
-      return absl::UnimplementedError(
-          absl::StrCat(attrs.op(), " node '", attrs.node_name(),
-                       "': unsupported type ", DataTypeName(k->dtype_)));
+    if (!DtypeIs(k->dtype_,
+                 [](auto tag) { return kIsRealNumber<decltype(tag)>; })) {
+      return UnsupportedDtypeError(c, k->dtype_);
     }
-    if (c.num_inputs != 2) {
-      return attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 

@@ -174,10 +174,7 @@ class InitializeTableFromTextFileKernel : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
-    if (c.num_inputs != 2) {
-      return c.attrs.Error(
-          absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     TextFileFormat format;
     std::string delimiter;
     MS_RETURN_IF_ERROR(c.attrs.Get("key_index", &format.key_index));

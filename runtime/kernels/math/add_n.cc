@@ -13,19 +13,14 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsFloat =
-    std::is_same_v<T, float> || std::is_same_v<T, double> ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 
 // Elements summed per pass over the inputs: small enough that the output
 // chunk stays in L1 while every input streams through it.
@@ -111,19 +106,14 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateAddN(
   }
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (kIsFloat<T> || kIsInt<T>) {
-      kernel = std::make_unique<AddNKernel<T>>();
-    }
-  });
-  if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat("AddN node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
-  }
-  return kernel;
+  return MakeTypedKernel(construction, dtype,
+                         [&](auto tag) -> std::unique_ptr<OpKernel> {
+                           using T = decltype(tag);
+                           if constexpr (kIsFloat<T> || kIsInt<T>) {
+                             return std::make_unique<AddNKernel<T>>();
+                           }
+                           return nullptr;
+                         });
 }
 
 }  // namespace

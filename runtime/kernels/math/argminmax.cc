@@ -12,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -20,20 +22,7 @@ namespace model_server {
 namespace {
 
 template <typename T>
-constexpr bool kIsNarrowFloat =
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-
-template <typename T>
 constexpr bool kIsSupported = std::is_arithmetic_v<T> || kIsNarrowFloat<T>;
-
-template <typename T>
-auto Key(T v) {
-  if constexpr (kIsNarrowFloat<T>) {
-    return static_cast<float>(v);
-  } else {
-    return v;
-  }
-}
 
 // True if `a` should replace the current best `b`.
 template <bool kMax, typename K>
@@ -49,17 +38,17 @@ template <bool kMax, typename T, typename Index>
 void ArgReduce(const T* in, int64_t outer, int64_t axis, int64_t inner,
                Index* out) {
   auto run = [&](int64_t first, int64_t last) {
-    using K = decltype(Key(T()));
+    using K = decltype(Widen(T()));
     // Not std::vector: vector<bool> yields proxies, not K values.
     std::unique_ptr<K[]> best(inner > 1 ? new K[inner] : nullptr);
     for (int64_t o = first; o < last; ++o) {
       const T* slice = in + o * axis * inner;
       Index* dst = out + o * inner;
       if (inner == 1) {
-        auto b = Key(slice[0]);
+        auto b = Widen(slice[0]);
         Index bi = 0;
         for (int64_t a = 1; a < axis; ++a) {
-          const auto v = Key(slice[a]);
+          const auto v = Widen(slice[a]);
           if (Better<kMax>(v, b)) {
             b = v;
             bi = static_cast<Index>(a);
@@ -69,13 +58,13 @@ void ArgReduce(const T* in, int64_t outer, int64_t axis, int64_t inner,
         continue;
       }
       for (int64_t i = 0; i < inner; ++i) {
-        best[i] = Key(slice[i]);
+        best[i] = Widen(slice[i]);
         dst[i] = 0;
       }
       for (int64_t a = 1; a < axis; ++a) {
         const T* row = slice + a * inner;
         for (int64_t i = 0; i < inner; ++i) {
-          const auto v = Key(row[i]);
+          const auto v = Widen(row[i]);
           if (Better<kMax>(v, best[i])) {
             best[i] = v;
             dst[i] = static_cast<Index>(a);
@@ -98,35 +87,20 @@ class ArgMinMaxKernel : public OpKernel {
     const NodeAttrs& attrs = c.attrs;
     auto k = std::unique_ptr<ArgMinMaxKernel>(new ArgMinMaxKernel());
     MS_RETURN_IF_ERROR(attrs.GetOr("T", DT_FLOAT, &k->dtype_));
-    MS_RETURN_IF_ERROR(attrs.GetOr("output_type", DT_INT64, &k->out_type_));
-    bool supported = false;
-    SwitchOnDataType(
-        k->dtype_, [&](auto tag) { supported = kIsSupported<decltype(tag)>; });
-    if (!supported) {
-      return absl::UnimplementedError(
-          absl::StrCat(attrs.op(), " node '", attrs.node_name(),
-                       "': unsupported type ", DataTypeName(k->dtype_)));
+    MS_ASSIGN_OR_RETURN(k->out_type_,
+                        IndexTypeAttr(c, "output_type", DT_INT64));
+    if (!DtypeIs(k->dtype_,
+                 [](auto tag) { return kIsSupported<decltype(tag)>; })) {
+      return UnsupportedDtypeError(c, k->dtype_);
     }
-    if (k->out_type_ != DT_INT32 && k->out_type_ != DT_INT64) {
-      return absl::UnimplementedError(
-          absl::StrCat(attrs.op(), " node '", attrs.node_name(),
-                       "': output_type must be int32 or int64, got ",
-                       DataTypeName(k->out_type_)));
-    }
-    if (c.num_inputs != 2) {
-      return attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 
   absl::Status Compute(OpKernelContext& ctx) const override {
     const Tensor& input = ctx.input(0);
     const Tensor& dimension = ctx.input(1);
-    if (input.dtype() != dtype_) {
-      return ctx.InvalidArgument(absl::StrCat("expected input of type ",
-                                              DataTypeName(dtype_), ", got ",
-                                              DataTypeName(input.dtype())));
-    }
+    MS_RETURN_IF_ERROR(CheckInputDtype(input, dtype_));
     if (dimension.rank() != 0) {
       return ctx.InvalidArgument(
           absl::StrCat("dim must be a scalar, but received tensor of shape: ",

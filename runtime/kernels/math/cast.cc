@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -32,14 +33,6 @@
 namespace model_server {
 namespace {
 
-template <typename T>
-constexpr bool kIsLowFloat =
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsFloat =
-    std::is_same_v<T, float> || std::is_same_v<T, double> || kIsLowFloat<T>;
-template <typename T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 template <typename T>
 constexpr bool kCastable = kIsFloat<T> || kIsInt<T> || std::is_same_v<T, bool>;
 
@@ -72,14 +65,14 @@ I FloatToInt(double x) {
 template <typename Dst, typename Src>
 Dst ConvertScalar(const Src& v) {
   if constexpr (std::is_same_v<Dst, bool>) {
-    if constexpr (kIsLowFloat<Src>) {
+    if constexpr (kIsNarrowFloat<Src>) {
       return static_cast<float>(v) != 0.0f;
     } else {
       return v != Src(0);
     }
   } else if constexpr (kIsFloat<Src> && kIsInt<Dst>) {
     return FloatToInt<Dst>(static_cast<double>(v));
-  } else if constexpr (kIsLowFloat<Src>) {
+  } else if constexpr (kIsNarrowFloat<Src>) {
     return static_cast<Dst>(static_cast<float>(v));
   } else {
     return static_cast<Dst>(v);
@@ -173,10 +166,7 @@ class CastKernel final : public OpKernel {
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateCast(
     const KernelConstruction& construction) {
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 1) {
-    return attrs.Error(
-        absl::StrCat("expects 1 input, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 1));
   DataType src, dst;
   MS_RETURN_IF_ERROR(attrs.Get("SrcT", &src));
   MS_RETURN_IF_ERROR(attrs.Get("DstT", &dst));

@@ -11,19 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsFloat =
-    std::is_same_v<T, float> || std::is_same_v<T, double> ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 
 // std::max(std::min(x, hi), lo): a NaN x passes through.
 template <typename T>
@@ -123,25 +118,17 @@ class ClipByValueKernel final : public OpKernel {
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateClipByValue(
     const KernelConstruction& construction) {
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 3) {
-    return attrs.Error(
-        absl::StrCat("expects 3 inputs, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 3));
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (kIsFloat<T> || kIsInt<T>) {
-      kernel = std::make_unique<ClipByValueKernel<T>>();
-    }
-  });
-  if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat("ClipByValue node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
-  }
-  return kernel;
+  return MakeTypedKernel(construction, dtype,
+                         [&](auto tag) -> std::unique_ptr<OpKernel> {
+                           using T = decltype(tag);
+                           if constexpr (kIsFloat<T> || kIsInt<T>) {
+                             return std::make_unique<ClipByValueKernel<T>>();
+                           }
+                           return nullptr;
+                         });
 }
 
 }  // namespace

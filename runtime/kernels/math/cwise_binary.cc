@@ -34,6 +34,8 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -41,60 +43,36 @@
 namespace model_server {
 namespace {
 
-template <typename T>
-constexpr bool kIsFloat =
-    std::is_same_v<T, float> || std::is_same_v<T, double> ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
-template <typename T>
-constexpr bool kIsSignedInt = kIsInt<T>&& std::is_signed_v<T>;
-// float and double vectorize cleanly with every packet op used below.
-template <typename T>
-constexpr bool kIsFloatOrDouble =
-    std::is_same_v<T, float> || std::is_same_v<T, double>;
-
-// half and bfloat16 are computed in float and rounded once.
-template <typename T>
-using Wide = std::conditional_t<std::is_same_v<T, Eigen::half> ||
-                                    std::is_same_v<T, Eigen::bfloat16>,
-                                float, T>;
-
 // ---------------------------------------------------------------------------
 // Functors. Floating-point ones follow Eigen's functor protocol (operator(),
 // optional packetOp, functor_traits below) so segments vectorize.
 
-// Integer arithmetic on the unsigned counterpart: wraps instead of UB.
-template <typename T>
-using Unsigned = std::make_unsigned_t<
-    std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, T>>;
-
 template <typename T>
 struct IntAdd {
   T operator()(T a, T b) const {
-    return static_cast<T>(static_cast<Unsigned<T>>(a) +
-                          static_cast<Unsigned<T>>(b));
+    return static_cast<T>(static_cast<WrappingUnsigned<T>>(a) +
+                          static_cast<WrappingUnsigned<T>>(b));
   }
 };
 template <typename T>
 struct IntSub {
   T operator()(T a, T b) const {
-    return static_cast<T>(static_cast<Unsigned<T>>(a) -
-                          static_cast<Unsigned<T>>(b));
+    return static_cast<T>(static_cast<WrappingUnsigned<T>>(a) -
+                          static_cast<WrappingUnsigned<T>>(b));
   }
 };
 template <typename T>
 struct IntMul {
   T operator()(T a, T b) const {
-    return static_cast<T>(static_cast<Unsigned<T>>(a) *
-                          static_cast<Unsigned<T>>(b));
+    return static_cast<T>(static_cast<WrappingUnsigned<T>>(a) *
+                          static_cast<WrappingUnsigned<T>>(b));
   }
 };
 template <typename T>
 struct IntSquaredDifference {
   T operator()(T a, T b) const {
-    const Unsigned<T> d =
-        static_cast<Unsigned<T>>(a) - static_cast<Unsigned<T>>(b);
+    const WrappingUnsigned<T> d = static_cast<WrappingUnsigned<T>>(a) -
+                                  static_cast<WrappingUnsigned<T>>(b);
     return static_cast<T>(d * d);
   }
 };
@@ -110,7 +88,8 @@ struct IntMin {
 // Integer division; the kernel has already rejected zero divisors.
 template <typename T>
 T WrapNegate(T a) {
-  return static_cast<T>(Unsigned<T>(0) - static_cast<Unsigned<T>>(a));
+  return static_cast<T>(WrappingUnsigned<T>(0) -
+                        static_cast<WrappingUnsigned<T>>(a));
 }
 template <typename T>
 struct IntTruncateDiv {
@@ -161,8 +140,8 @@ struct IntPow {
   T operator()(T base, T exponent) const {
     using W = std::conditional_t<(sizeof(T) <= 4), uint32_t, uint64_t>;
     W result = 1;
-    W b = static_cast<W>(static_cast<Unsigned<T>>(base));
-    auto e = static_cast<Unsigned<T>>(exponent);
+    W b = static_cast<W>(static_cast<WrappingUnsigned<T>>(base));
+    auto e = static_cast<WrappingUnsigned<T>>(exponent);
     while (e != 0) {
       if (e & 1) result *= b;
       b *= b;
@@ -216,7 +195,7 @@ struct FloorDivRealOp : Eigen::internal::binary_op_base<T, T> {
 template <typename T>
 struct FloorModRealOp {
   T operator()(const T& a, const T& b) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W y = static_cast<W>(b);
     const W trunc_mod = std::fmod(static_cast<W>(a), y);
     return static_cast<T>(
@@ -229,7 +208,7 @@ struct FloorModRealOp {
 template <typename T>
 struct TruncateModRealOp {
   T operator()(const T& a, const T& b) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     return static_cast<T>(std::fmod(static_cast<W>(a), static_cast<W>(b)));
   }
 };
@@ -237,7 +216,7 @@ struct TruncateModRealOp {
 template <typename T>
 struct Atan2Op {
   T operator()(const T& y, const T& x) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     return static_cast<T>(std::atan2(static_cast<W>(y), static_cast<W>(x)));
   }
 };
@@ -617,23 +596,14 @@ template <typename Ops>
 absl::StatusOr<std::unique_ptr<OpKernel>> Create(
     const KernelConstruction& construction) {
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 2) {
-    return attrs.Error(
-        absl::StrCat("expects 2 inputs, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 2));
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    kernel = Ops::template Select<T>();
-  });
-  if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat(attrs.op(), " node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
-  }
-  return kernel;
+  return MakeTypedKernel(construction, dtype,
+                         [&](auto tag) -> std::unique_ptr<OpKernel> {
+                           using T = decltype(tag);
+                           return Ops::template Select<T>();
+                         });
 }
 
 }  // namespace

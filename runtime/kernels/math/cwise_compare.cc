@@ -17,17 +17,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsRealNumber =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
 
 // `Compare` is a transparent std:: comparison; half and bfloat16 compare as
 // float (exactly).
@@ -128,10 +125,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateComparison(
   constexpr bool kEquality =
       kCmp == Comparison::kEqual || kCmp == Comparison::kNotEqual;
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 2) {
-    return attrs.Error(
-        absl::StrCat("expects 2 inputs, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 2));
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
   bool incompatible_shape_error = true;
@@ -139,24 +133,19 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateComparison(
     MS_RETURN_IF_ERROR(attrs.GetOr("incompatible_shape_error", true,
                                    &incompatible_shape_error));
   }
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    constexpr bool kSupported =
-        kIsRealNumber<T> || (kEquality && (std::is_same_v<T, bool> ||
-                                           std::is_same_v<T, std::string>));
-    if constexpr (kSupported) {
-      using F = CompareOp<T, typename ComparisonFunctor<kCmp>::type>;
-      kernel = std::make_unique<CompareKernel<T, F>>(
-          incompatible_shape_error, kCmp == Comparison::kNotEqual);
-    }
-  });
-  if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat(attrs.op(), " node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
-  }
-  return kernel;
+  return MakeTypedKernel(
+      construction, dtype, [&](auto tag) -> std::unique_ptr<OpKernel> {
+        using T = decltype(tag);
+        constexpr bool kSupported =
+            kIsRealNumber<T> || (kEquality && (std::is_same_v<T, bool> ||
+                                               std::is_same_v<T, std::string>));
+        if constexpr (kSupported) {
+          using F = CompareOp<T, typename ComparisonFunctor<kCmp>::type>;
+          return std::make_unique<CompareKernel<T, F>>(
+              incompatible_shape_error, kCmp == Comparison::kNotEqual);
+        }
+        return nullptr;
+      });
 }
 
 template <typename F>

@@ -31,32 +31,14 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsFloat =
-    std::is_same_v<T, float> || std::is_same_v<T, double> ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsFloatOrDouble =
-    std::is_same_v<T, float> || std::is_same_v<T, double>;
-template <typename T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
-template <typename T>
-constexpr bool kIsSignedInt = kIsInt<T>&& std::is_signed_v<T>;
-
-template <typename T>
-using Wide = std::conditional_t<std::is_same_v<T, Eigen::half> ||
-                                    std::is_same_v<T, Eigen::bfloat16>,
-                                float, T>;
-template <typename T>
-using Unsigned = std::make_unsigned_t<
-    std::conditional_t<(sizeof(T) < sizeof(unsigned)), unsigned, T>>;
 
 // ---------------------------------------------------------------------------
 // Functors not in Eigen. Those with packetOp vectorize for float and double
@@ -65,7 +47,8 @@ using Unsigned = std::make_unsigned_t<
 template <typename T>
 struct IntNeg {
   T operator()(T a) const {
-    return static_cast<T>(Unsigned<T>(0) - static_cast<Unsigned<T>>(a));
+    return static_cast<T>(WrappingUnsigned<T>(0) -
+                          static_cast<WrappingUnsigned<T>>(a));
   }
 };
 template <typename T>
@@ -75,8 +58,8 @@ struct IntAbs {
 template <typename T>
 struct IntSquare {
   T operator()(T a) const {
-    return static_cast<T>(static_cast<Unsigned<T>>(a) *
-                          static_cast<Unsigned<T>>(a));
+    return static_cast<T>(static_cast<WrappingUnsigned<T>>(a) *
+                          static_cast<WrappingUnsigned<T>>(a));
   }
 };
 template <typename T>
@@ -98,22 +81,28 @@ struct IntRelu6 {
 
 template <typename T>
 struct IsNanOp {
-  bool operator()(T a) const { return std::isnan(static_cast<Wide<T>>(a)); }
+  bool operator()(T a) const {
+    return std::isnan(static_cast<ComputeType<T>>(a));
+  }
 };
 template <typename T>
 struct IsInfOp {
-  bool operator()(T a) const { return std::isinf(static_cast<Wide<T>>(a)); }
+  bool operator()(T a) const {
+    return std::isinf(static_cast<ComputeType<T>>(a));
+  }
 };
 template <typename T>
 struct IsFiniteOp {
-  bool operator()(T a) const { return std::isfinite(static_cast<Wide<T>>(a)); }
+  bool operator()(T a) const {
+    return std::isfinite(static_cast<ComputeType<T>>(a));
+  }
 };
 
 // max(x, 0), NaN propagating.
 template <typename T>
 struct ReluOp {
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     return static_cast<T>(std::isnan(x) ? x : (x < W(0) ? W(0) : x));
   }
@@ -127,7 +116,7 @@ struct ReluOp {
 template <typename T>
 struct Relu6Op {
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     if (std::isnan(x)) return a;
     return static_cast<T>(x < W(0) ? W(0) : (x > W(6) ? W(6) : x));
@@ -146,7 +135,7 @@ template <typename T>
 struct LeakyReluOp {
   explicit LeakyReluOp(float alpha) : alpha(static_cast<T>(alpha)) {}
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     return static_cast<T>(x > W(0) ? x : x * static_cast<W>(alpha));
   }
@@ -162,7 +151,7 @@ struct LeakyReluOp {
 template <typename T>
 struct EluOp {
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     return static_cast<T>(x < W(0) ? std::exp(x) - W(1) : x);
   }
@@ -181,7 +170,7 @@ constexpr double kSeluScaleAlpha = 1.7580993408473768599402175208123;
 template <typename T>
 struct SeluOp {
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     return static_cast<T>(x < W(0) ? W(kSeluScaleAlpha) * (std::exp(x) - W(1))
                                    : W(kSeluScale) * x);
@@ -200,12 +189,12 @@ struct SeluOp {
 // softplus; above -(log(eps) + 2), x is.
 template <typename T>
 struct SoftplusOp {
-  static Wide<T> Threshold() {
-    return static_cast<Wide<T>>(
+  static ComputeType<T> Threshold() {
+    return static_cast<ComputeType<T>>(
         std::log(static_cast<double>(Eigen::NumTraits<T>::epsilon())) + 2);
   }
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     const W threshold = Threshold();
     if (x > -threshold) return a;
@@ -227,7 +216,7 @@ struct SoftplusOp {
 template <typename T>
 struct SoftsignOp {
   T operator()(const T& a) const {
-    using W = Wide<T>;
+    using W = ComputeType<T>;
     const W x = static_cast<W>(a);
     return static_cast<T>(x / (W(1) + std::abs(x)));
   }
@@ -378,27 +367,18 @@ template <typename Ops>
 absl::StatusOr<std::unique_ptr<OpKernel>> Create(
     const KernelConstruction& construction) {
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 1) {
-    return attrs.Error(
-        absl::StrCat("expects 1 input, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 1));
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
   UnaryParams params;
   if constexpr (std::is_same_v<Ops, LeakyReluOps>) {
     MS_RETURN_IF_ERROR(attrs.GetOr("alpha", 0.2f, &params.alpha));
   }
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    kernel = Ops::template Select<T>(params);
-  });
-  if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat(attrs.op(), " node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
-  }
-  return kernel;
+  return MakeTypedKernel(construction, dtype,
+                         [&](auto tag) -> std::unique_ptr<OpKernel> {
+                           using T = decltype(tag);
+                           return Ops::template Select<T>(params);
+                         });
 }
 
 namespace ei = Eigen::internal;

@@ -26,6 +26,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/dtype_categories.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -114,11 +115,6 @@ void Gemm(const T* a, bool ta, const T* b, bool tb, T* c, int64_t m, int64_t n,
         }
       });
 }
-
-template <typename T>
-constexpr bool kIsRealNumber =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
 
 template <typename Out, typename In>
 Out ConvertScalar(In v) {
@@ -353,9 +349,7 @@ class MatMulKernel : public OpKernel {
           DataTypeName(kernel->tout_),
           "; supported: float, double, half, bfloat16, int32, int64"));
     }
-    if (c.num_inputs != 2) {
-      return attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     return std::unique_ptr<OpKernel>(std::move(kernel));
   }
 

@@ -34,6 +34,8 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -51,10 +53,6 @@ enum class ReduceOp {
   kAll,
   kAny
 };
-
-template <typename T>
-constexpr bool kIsNarrowFloat =
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
 
 template <ReduceOp kOp, typename T>
 auto AccTag() {
@@ -364,10 +362,6 @@ absl::Status Reduce(const ReductionPlan& plan, const Tensor& data,
   return absl::OkStatus();
 }
 
-template <typename T>
-constexpr bool kIsRealNumber =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) || kIsNarrowFloat<T>;
-
 template <ReduceOp kOp>
 class ReductionKernel : public OpKernel {
  public:
@@ -386,28 +380,20 @@ class ReductionKernel : public OpKernel {
       supported = kBool ? std::is_same_v<T, bool> : kIsRealNumber<T>;
     });
     if (!supported) {
-      return absl::UnimplementedError(
-          absl::StrCat(attrs.op(), " node '", attrs.node_name(),
-                       "': unsupported type ", DataTypeName(k->dtype_)));
+      return UnsupportedDtypeError(c, k->dtype_);
     }
     if (k->tidx_ != DT_INT32 && k->tidx_ != DT_INT64) {
       return attrs.Error(absl::StrCat("Tidx must be int32 or int64, got ",
                                       DataTypeName(k->tidx_)));
     }
-    if (c.num_inputs != 2) {
-      return attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 
   absl::Status Compute(OpKernelContext& ctx) const override {
     const Tensor& data = ctx.input(0);
     const Tensor& axes = ctx.input(1);
-    if (data.dtype() != dtype_) {
-      return ctx.InvalidArgument(absl::StrCat("expected input of type ",
-                                              DataTypeName(dtype_), ", got ",
-                                              DataTypeName(data.dtype())));
-    }
+    MS_RETURN_IF_ERROR(CheckInputDtype(data, dtype_));
     if (axes.dtype() != DT_INT32 && axes.dtype() != DT_INT64) {
       return ctx.InvalidArgument(
           absl::StrCat("reduction_indices must be int32 or int64, got ",

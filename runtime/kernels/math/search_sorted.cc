@@ -13,15 +13,14 @@
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsReal = std::is_arithmetic_v<T> && !std::is_same_v<T, bool>;
 
 template <typename T>
 class SearchSortedKernel final : public OpKernel {
@@ -79,9 +78,7 @@ class SearchSortedKernel final : public OpKernel {
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateSearchSorted(
     const KernelConstruction& c) {
-  if (c.num_inputs != 2) {
-    return c.attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
   DataType dtype, out_type;
   MS_RETURN_IF_ERROR(c.attrs.Get("T", &dtype));
   MS_RETURN_IF_ERROR(c.attrs.GetOr("out_type", DT_INT32, &out_type));
@@ -91,17 +88,13 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateSearchSorted(
                      DataTypeName(out_type)));
   }
   const bool upper = c.attrs.op() == "UpperBound";
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
+  return MakeTypedKernel(c, dtype, [&](auto tag) -> std::unique_ptr<OpKernel> {
     using T = decltype(tag);
-    if constexpr (kIsReal<T>) {
-      kernel = std::make_unique<SearchSortedKernel<T>>(upper, out_type);
+    if constexpr (kIsInt<T> || kIsFloatOrDouble<T>) {
+      return std::make_unique<SearchSortedKernel<T>>(upper, out_type);
     }
+    return nullptr;
   });
-  if (kernel == nullptr) {
-    return UnsupportedDtypeError(c, dtype);
-  }
-  return kernel;
 }
 
 }  // namespace

@@ -234,16 +234,11 @@ template <typename Kernel>
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateSelect(
     const KernelConstruction& construction) {
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 3) {
-    return attrs.Error(
-        absl::StrCat("expects 3 inputs, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 3));
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
   if (!SwitchOnElementType(dtype, [](auto) {})) {
-    return absl::UnimplementedError(
-        absl::StrCat(attrs.op(), " node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
+    return UnsupportedDtypeError(construction, dtype);
   }
   return std::unique_ptr<OpKernel>(new Kernel(dtype));
 }

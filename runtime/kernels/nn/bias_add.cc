@@ -14,19 +14,14 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/broadcast.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
 
 namespace model_server {
 namespace {
-
-template <typename T>
-constexpr bool kIsFloat =
-    std::is_same_v<T, float> || std::is_same_v<T, double> ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsInt = std::is_integral_v<T> && !std::is_same_v<T, bool>;
 
 template <typename T>
 T WrapAdd(T a, T b) {
@@ -162,10 +157,7 @@ class BiasAddKernel final : public OpKernel {
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateBiasAdd(
     const KernelConstruction& construction) {
   const NodeAttrs& attrs = construction.attrs;
-  if (construction.num_inputs != 2) {
-    return attrs.Error(
-        absl::StrCat("expects 2 inputs, got ", construction.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(construction, 2));
   DataType dtype;
   MS_RETURN_IF_ERROR(attrs.Get("T", &dtype));
   std::string data_format;
@@ -176,19 +168,14 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateBiasAdd(
                                     "' (expected NHWC or NCHW)"));
   }
   const bool channels_first = data_format == "NCHW";
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (kIsFloat<T> || kIsInt<T>) {
-      kernel = std::make_unique<BiasAddKernel<T>>(channels_first);
-    }
-  });
-  if (kernel == nullptr) {
-    return absl::UnimplementedError(
-        absl::StrCat(attrs.op(), " node '", attrs.node_name(), "': dtype ",
-                     DataTypeName(dtype), " is not supported"));
-  }
-  return kernel;
+  return MakeTypedKernel(
+      construction, dtype, [&](auto tag) -> std::unique_ptr<OpKernel> {
+        using T = decltype(tag);
+        if constexpr (kIsFloat<T> || kIsInt<T>) {
+          return std::make_unique<BiasAddKernel<T>>(channels_first);
+        }
+        return nullptr;
+      });
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/nn/window_geometry.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -39,42 +40,6 @@ namespace {
 constexpr int64_t kMaxPatchBytes = int64_t{64} << 20;
 constexpr int64_t kParallelGemmWork = int64_t{1} << 18;
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
-
-enum class Padding { kSame, kValid, kExplicit };
-
-// TensorFlow's windowed output size rule (GetWindowedOutputSizeVerboseV2).
-// For kExplicit, *pad_before/*pad_after are inputs; otherwise outputs.
-absl::Status WindowedOutputSize(int64_t input, int64_t filter, int64_t dilation,
-                                int64_t stride, Padding padding,
-                                int64_t* output, int64_t* pad_before,
-                                int64_t* pad_after) {
-  const int64_t effective = (filter - 1) * dilation + 1;
-  switch (padding) {
-    case Padding::kValid:
-      *output = (input - effective + stride) / stride;
-      *pad_before = *pad_after = 0;
-      break;
-    case Padding::kExplicit:
-      *output =
-          (input + *pad_before + *pad_after - effective + stride) / stride;
-      break;
-    case Padding::kSame: {
-      *output = (input + stride - 1) / stride;
-      const int64_t needed =
-          std::max<int64_t>(0, (*output - 1) * stride + effective - input);
-      *pad_before = needed / 2;
-      *pad_after = needed - *pad_before;
-      break;
-    }
-  }
-  if (*output < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Computed output size would be negative: ", *output,
-        " [input_size: ", input, ", effective_filter_size: ", effective,
-        ", stride: ", stride, "]"));
-  }
-  return absl::OkStatus();
-}
 
 // C[m,n] = A[m,k] * B[k,n], all row-major and contiguous. Large float
 // products use Eigen's tensor contraction on the shared pool; other types are
@@ -284,7 +249,7 @@ class Conv2DKernel : public OpKernel {
                        "': unsupported type ", DataTypeName(k->dtype_),
                        "; supported: float, double, half, bfloat16, int32"));
     }
-    std::string format, padding;
+    std::string format;
     MS_RETURN_IF_ERROR(
         attrs.GetOr("data_format", std::string("NHWC"), &format));
     if (format != "NHWC" && format != "NCHW") {
@@ -326,51 +291,15 @@ class Conv2DKernel : public OpKernel {
     k->stride_cols_ = strides[w];
     k->dilation_rows_ = dilations[h];
     k->dilation_cols_ = dilations[w];
-    MS_RETURN_IF_ERROR(attrs.Get("padding", &padding));
-    std::vector<int64_t> explicit_paddings;
-    MS_RETURN_IF_ERROR(attrs.GetOr("explicit_paddings", std::vector<int64_t>{},
-                                   &explicit_paddings));
-    if (padding == "SAME") {
-      k->padding_ = Padding::kSame;
-    } else if (padding == "VALID") {
-      k->padding_ = Padding::kValid;
-    } else if (padding == "EXPLICIT") {
-      k->padding_ = Padding::kExplicit;
-    } else {
-      return attrs.Error(absl::StrCat("Invalid padding: ", padding));
-    }
-    if (k->padding_ == Padding::kExplicit) {
-      if (explicit_paddings.size() != 8) {
-        return attrs.Error(absl::StrCat(
-            "explicit_paddings attribute must contain 8 values, but got: ",
-            explicit_paddings.size()));
-      }
-      for (int64_t p : explicit_paddings) {
-        if (p < 0) {
-          return attrs.Error(
-              "All elements of explicit_paddings must be nonnegative");
-        }
-        if (p > kIntMax) return attrs.Error("filter too large");
-      }
-      if (explicit_paddings[0] != 0 || explicit_paddings[1] != 0 ||
-          explicit_paddings[2 * ch] != 0 ||
-          explicit_paddings[2 * ch + 1] != 0) {
-        return attrs.Error(
-            "Nonzero explicit padding in the batch or depth dimensions is "
-            "not supported");
-      }
-      k->pad_top_ = explicit_paddings[2 * h];
-      k->pad_bottom_ = explicit_paddings[2 * h + 1];
-      k->pad_left_ = explicit_paddings[2 * w];
-      k->pad_right_ = explicit_paddings[2 * w + 1];
-    } else if (!explicit_paddings.empty()) {
-      return attrs.Error(
-          "explicit_paddings attribute must be empty if the padding attribute "
-          "is not EXPLICIT");
-    }
-    if (c.num_inputs != 2) {
-      return attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_ASSIGN_OR_RETURN(k->padding_,
+                        PaddingAttr(attrs, /*allow_explicit=*/true));
+    MS_ASSIGN_OR_RETURN(const auto pads,
+                        ExplicitPaddingsAttr(attrs, k->padding_, ch, h, w));
+    k->pad_top_ = pads[0];
+    k->pad_bottom_ = pads[1];
+    k->pad_left_ = pads[2];
+    k->pad_right_ = pads[3];
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 

@@ -20,6 +20,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/nn/window_geometry.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -28,42 +29,6 @@ namespace model_server {
 namespace {
 
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
-
-enum class Padding { kSame, kValid, kExplicit };
-
-// TensorFlow's windowed output size rule (GetWindowedOutputSizeVerboseV2).
-// For kExplicit, *pad_before/*pad_after are inputs; otherwise outputs.
-absl::Status WindowedOutputSize(int64_t input, int64_t filter, int64_t dilation,
-                                int64_t stride, Padding padding,
-                                int64_t* output, int64_t* pad_before,
-                                int64_t* pad_after) {
-  const int64_t effective = (filter - 1) * dilation + 1;
-  switch (padding) {
-    case Padding::kValid:
-      *output = (input - effective + stride) / stride;
-      *pad_before = *pad_after = 0;
-      break;
-    case Padding::kExplicit:
-      *output =
-          (input + *pad_before + *pad_after - effective + stride) / stride;
-      break;
-    case Padding::kSame: {
-      *output = (input + stride - 1) / stride;
-      const int64_t needed =
-          std::max<int64_t>(0, (*output - 1) * stride + effective - input);
-      *pad_before = needed / 2;
-      *pad_after = needed - *pad_before;
-      break;
-    }
-  }
-  if (*output < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Computed output size would be negative: ", *output,
-        " [input_size: ", input, ", effective_filter_size: ", effective,
-        ", stride: ", stride, "]"));
-  }
-  return absl::OkStatus();
-}
 
 struct DepthwiseDims {
   int64_t batch, in_rows, in_cols, depth, multiplier;
@@ -181,48 +146,11 @@ class DepthwiseConv2dKernel : public OpKernel {
     k->stride_cols_ = strides[2];
     k->dilation_rows_ = dilations[1];
     k->dilation_cols_ = dilations[2];
-    std::string padding;
-    MS_RETURN_IF_ERROR(attrs.Get("padding", &padding));
-    std::vector<int64_t> explicit_paddings;
-    MS_RETURN_IF_ERROR(attrs.GetOr("explicit_paddings", std::vector<int64_t>{},
-                                   &explicit_paddings));
-    if (padding == "SAME") {
-      k->padding_ = Padding::kSame;
-    } else if (padding == "VALID") {
-      k->padding_ = Padding::kValid;
-    } else if (padding == "EXPLICIT") {
-      k->padding_ = Padding::kExplicit;
-      if (explicit_paddings.size() != 8) {
-        return attrs.Error(absl::StrCat(
-            "explicit_paddings attribute must contain 8 values, but got: ",
-            explicit_paddings.size()));
-      }
-      for (int64_t p : explicit_paddings) {
-        if (p < 0) {
-          return attrs.Error(
-              "All elements of explicit_paddings must be nonnegative");
-        }
-        if (p > kIntMax) return attrs.Error("filter too large");
-      }
-      if (explicit_paddings[0] != 0 || explicit_paddings[1] != 0 ||
-          explicit_paddings[6] != 0 || explicit_paddings[7] != 0) {
-        return attrs.Error(
-            "Nonzero explicit padding in the batch or depth dimensions is "
-            "not supported");
-      }
-      k->pads_ = {explicit_paddings[2], explicit_paddings[3],
-                  explicit_paddings[4], explicit_paddings[5]};
-    } else {
-      return attrs.Error(absl::StrCat("Invalid padding: ", padding));
-    }
-    if (k->padding_ != Padding::kExplicit && !explicit_paddings.empty()) {
-      return attrs.Error(
-          "explicit_paddings attribute must be empty if the padding attribute "
-          "is not EXPLICIT");
-    }
-    if (c.num_inputs != 2) {
-      return attrs.Error(absl::StrCat("expects 2 inputs, got ", c.num_inputs));
-    }
+    MS_ASSIGN_OR_RETURN(k->padding_,
+                        PaddingAttr(attrs, /*allow_explicit=*/true));
+    MS_ASSIGN_OR_RETURN(k->pads_,
+                        ExplicitPaddingsAttr(attrs, k->padding_, 3, 1, 2));
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 2));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 

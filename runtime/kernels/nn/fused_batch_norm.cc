@@ -141,9 +141,7 @@ class FusedBatchNormKernel : public OpKernel {
     } else {
       return attrs.Error(absl::StrCat("Invalid data format: ", format));
     }
-    if (c.num_inputs != 5) {
-      return attrs.Error(absl::StrCat("expects 5 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 5));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 

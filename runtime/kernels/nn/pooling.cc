@@ -22,6 +22,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/nn/window_geometry.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -31,53 +34,13 @@ namespace {
 
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
 
-enum class Padding { kSame, kValid, kExplicit };
 enum class PoolKind { kMax, kAvg };
-
-// TensorFlow's windowed output size rule (GetWindowedOutputSizeVerboseV2,
-// dilation 1). For kExplicit, *pad_before/*pad_after are inputs.
-absl::Status WindowedOutputSize(int64_t input, int64_t window, int64_t stride,
-                                Padding padding, int64_t* output,
-                                int64_t* pad_before, int64_t* pad_after) {
-  if (stride <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Stride must be > 0, but got ", stride));
-  }
-  switch (padding) {
-    case Padding::kValid:
-      *output = (input - window + stride) / stride;
-      *pad_before = *pad_after = 0;
-      break;
-    case Padding::kExplicit:
-      *output = (input + *pad_before + *pad_after - window + stride) / stride;
-      break;
-    case Padding::kSame: {
-      *output = (input + stride - 1) / stride;
-      const int64_t needed =
-          std::max<int64_t>(0, (*output - 1) * stride + window - input);
-      *pad_before = needed / 2;
-      *pad_after = needed - *pad_before;
-      break;
-    }
-  }
-  if (*output < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Computed output size would be negative: ", *output, " [input_size: ",
-        input, ", effective_filter_size: ", window, ", stride: ", stride, "]"));
-  }
-  return absl::OkStatus();
-}
 
 struct PoolDims {
   int64_t batch, in_rows, in_cols, depth;
   int64_t window_rows, window_cols, stride_rows, stride_cols;
   int64_t out_rows, out_cols, pad_top, pad_left;
 };
-
-template <typename T>
-constexpr bool kIsRealNumber =
-    (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) ||
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
 
 // Max (Acc == T) or average (Acc the accumulation type) pooling.
 template <PoolKind kKind, typename T, typename Acc>
@@ -146,9 +109,7 @@ class PoolKernel : public OpKernel {
     SwitchOnDataType(k->dtype_,
                      [&](auto tag) { real = kIsRealNumber<decltype(tag)>; });
     if ((kind == PoolKind::kAvg && !float_like) || !real) {
-      return absl::UnimplementedError(
-          absl::StrCat(attrs.op(), " node '", attrs.node_name(),
-                       "': unsupported type ", DataTypeName(k->dtype_)));
+      return UnsupportedDtypeError(c, k->dtype_);
     }
     std::string format;
     MS_RETURN_IF_ERROR(
@@ -158,40 +119,11 @@ class PoolKernel : public OpKernel {
           attrs.op(), " node '", attrs.node_name(),
           "': only the NHWC data format is supported on CPU, got ", format));
     }
-    std::string padding;
-    MS_RETURN_IF_ERROR(attrs.Get("padding", &padding));
-    std::vector<int64_t> explicit_paddings;
-    MS_RETURN_IF_ERROR(attrs.GetOr("explicit_paddings", std::vector<int64_t>{},
-                                   &explicit_paddings));
-    if (padding == "SAME") {
-      k->padding_ = Padding::kSame;
-    } else if (padding == "VALID") {
-      k->padding_ = Padding::kValid;
-    } else if (padding == "EXPLICIT" && kind == PoolKind::kMax && !v2) {
-      k->padding_ = Padding::kExplicit;
-      if (explicit_paddings.size() != 8) {
-        return attrs.Error(absl::StrCat(
-            "explicit_paddings attribute must contain 8 values, but got: ",
-            explicit_paddings.size()));
-      }
-      for (int64_t p : explicit_paddings) {
-        if (p < 0) {
-          return attrs.Error(
-              "All elements of explicit_paddings must be nonnegative");
-        }
-        if (p > kIntMax) return attrs.Error("explicit padding too large");
-      }
-      if (explicit_paddings[0] != 0 || explicit_paddings[1] != 0 ||
-          explicit_paddings[6] != 0 || explicit_paddings[7] != 0) {
-        return attrs.Error(
-            "Nonzero explicit padding in the batch or depth dimensions is "
-            "not supported");
-      }
-      std::copy(explicit_paddings.begin() + 2, explicit_paddings.begin() + 6,
-                k->pads_.begin());
-    } else {
-      return attrs.Error(absl::StrCat("Invalid padding: ", padding));
-    }
+    MS_ASSIGN_OR_RETURN(
+        k->padding_,
+        PaddingAttr(attrs, /*allow_explicit=*/kind == PoolKind::kMax && !v2));
+    MS_ASSIGN_OR_RETURN(k->pads_,
+                        ExplicitPaddingsAttr(attrs, k->padding_, 3, 1, 2));
     if (!v2) {
       std::vector<int64_t> ksize, strides;
       MS_RETURN_IF_ERROR(attrs.Get("ksize", &ksize));
@@ -214,11 +146,7 @@ class PoolKernel : public OpKernel {
 
   absl::Status Compute(OpKernelContext& ctx) const override {
     const Tensor& input = ctx.input(0);
-    if (input.dtype() != dtype_) {
-      return ctx.InvalidArgument(absl::StrCat("expected input of type ",
-                                              DataTypeName(dtype_), ", got ",
-                                              DataTypeName(input.dtype())));
-    }
+    MS_RETURN_IF_ERROR(CheckInputDtype(input, dtype_));
     std::vector<int64_t> ksize = ksize_, strides = strides_;
     if (v2_) {
       MS_RETURN_IF_ERROR(ReadInt32Vector(ctx.input(1), "ksize", &ksize));
@@ -242,10 +170,10 @@ class PoolKernel : public OpKernel {
     int64_t pad_bottom = pads_[1], pad_right = pads_[3];
     d.pad_top = pads_[0];
     d.pad_left = pads_[2];
-    MS_RETURN_IF_ERROR(WindowedOutputSize(d.in_rows, d.window_rows,
+    MS_RETURN_IF_ERROR(WindowedOutputSize(d.in_rows, d.window_rows, 1,
                                           d.stride_rows, padding_, &d.out_rows,
                                           &d.pad_top, &pad_bottom));
-    MS_RETURN_IF_ERROR(WindowedOutputSize(d.in_cols, d.window_cols,
+    MS_RETURN_IF_ERROR(WindowedOutputSize(d.in_cols, d.window_cols, 1,
                                           d.stride_cols, padding_, &d.out_cols,
                                           &d.pad_left, &pad_right));
     MS_ASSIGN_OR_RETURN(

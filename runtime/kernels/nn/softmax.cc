@@ -63,9 +63,7 @@ class SoftmaxKernel : public OpKernel {
                        "': unsupported type ", DataTypeName(k->dtype_),
                        "; supported: float, double, half, bfloat16"));
     }
-    if (c.num_inputs != 1) {
-      return c.attrs.Error(absl::StrCat("expects 1 input, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 

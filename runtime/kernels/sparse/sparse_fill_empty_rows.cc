@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -191,23 +192,17 @@ class SparseFillEmptyRowsKernel final : public OpKernel {
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateSparseFillEmptyRows(
     const KernelConstruction& c) {
-  if (c.num_inputs != 4) {
-    return c.attrs.Error(absl::StrCat("expects 4 inputs, got ", c.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 4));
   DataType dtype;
   MS_RETURN_IF_ERROR(c.attrs.Get("T", &dtype));
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
+  return MakeTypedKernel(c, dtype, [&](auto tag) -> std::unique_ptr<OpKernel> {
     using T = decltype(tag);
     if constexpr (!std::is_same_v<T, std::shared_ptr<ResourceBase>> &&
                   !std::is_same_v<T, std::shared_ptr<VariantValue>>) {
-      kernel = std::make_unique<SparseFillEmptyRowsKernel<T>>();
+      return std::make_unique<SparseFillEmptyRowsKernel<T>>();
     }
+    return nullptr;
   });
-  if (kernel == nullptr) {
-    return UnsupportedDtypeError(c, dtype);
-  }
-  return kernel;
 }
 
 }  // namespace

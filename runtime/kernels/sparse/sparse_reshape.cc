@@ -178,9 +178,7 @@ class SparseReshapeKernel final : public OpKernel {
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateSparseReshape(
     const KernelConstruction& c) {
-  if (c.num_inputs != 3) {
-    return c.attrs.Error(absl::StrCat("expects 3 inputs, got ", c.num_inputs));
-  }
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 3));
   return std::unique_ptr<OpKernel>(new SparseReshapeKernel());
 }
 

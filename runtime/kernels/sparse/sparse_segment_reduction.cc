@@ -27,6 +27,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -36,18 +38,10 @@ namespace {
 
 enum class SegmentReduce { kSum, kMean, kSqrtN };
 
-template <typename T>
-constexpr bool kIsNarrowFloat =
-    std::is_same_v<T, Eigen::half> || std::is_same_v<T, Eigen::bfloat16>;
-template <typename T>
-constexpr bool kIsFloat = std::is_floating_point_v<T> || kIsNarrowFloat<T>;
-template <typename T>
-constexpr bool kIsInteger = std::is_integral_v<T> && !std::is_same_v<T, bool>;
-
 // a += b; integers wrap (two's complement) instead of overflowing.
 template <typename Acc>
 void AddTo(Acc& a, Acc b) {
-  if constexpr (kIsInteger<Acc>) {
+  if constexpr (kIsInt<Acc>) {
     using U = std::make_unsigned_t<Acc>;
     a = static_cast<Acc>(static_cast<U>(a) + static_cast<U>(b));
   } else {
@@ -254,19 +248,15 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateSparseSegmentReduction(
                                         DataTypeName(id_type)));
     }
   }
-  std::unique_ptr<OpKernel> kernel;
-  SwitchOnDataType(dtype, [&](auto tag) {
+  return MakeTypedKernel(c, dtype, [&](auto tag) -> std::unique_ptr<OpKernel> {
     using T = decltype(tag);
     if constexpr (kIsFloat<T> ||
-                  (kReduce == SegmentReduce::kSum && kIsInteger<T>)) {
-      kernel = std::make_unique<SparseSegmentReductionKernel<T, kReduce>>(
+                  (kReduce == SegmentReduce::kSum && kIsInt<T>)) {
+      return std::make_unique<SparseSegmentReductionKernel<T, kReduce>>(
           has_num_segments);
     }
+    return nullptr;
   });
-  if (kernel == nullptr) {
-    return UnsupportedDtypeError(c, dtype);
-  }
-  return kernel;
 }
 
 }  // namespace

@@ -143,10 +143,7 @@ class SparseToDenseKernel final : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
-    if (c.num_inputs != 4) {
-      return c.attrs.Error(
-          absl::StrCat("expects 4 inputs, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 4));
     DataType dtype, index_dtype;
     MS_RETURN_IF_ERROR(c.attrs.Get("T", &dtype));
     MS_RETURN_IF_ERROR(c.attrs.Get("Tindices", &index_dtype));
@@ -157,9 +154,7 @@ class SparseToDenseKernel final : public OpKernel {
                                         DataTypeName(index_dtype)));
     }
     if (!IsSupportedValueType(dtype)) {
-      return absl::UnimplementedError(
-          absl::StrCat("SparseToDense node '", c.node_name(), "': dtype ",
-                       DataTypeName(dtype), " is not supported"));
+      return UnsupportedDtypeError(c, dtype);
     }
     return std::unique_ptr<OpKernel>(
         new SparseToDenseKernel(dtype, index_dtype, validate));

@@ -141,9 +141,7 @@ class AssignUpdateKernel : public OpKernel {
     SwitchOnDataType(dtype,
                      [&](auto tag) { numeric = IsNumber<decltype(tag)>(); });
     if (!numeric) {
-      return absl::UnimplementedError(
-          absl::StrCat(c.attrs.op(), " node '", c.node_name(),
-                       "': unsupported type ", DataTypeName(dtype)));
+      return UnsupportedDtypeError(c, dtype);
     }
     return std::unique_ptr<OpKernel>(new AssignUpdateKernel());
   }

@@ -70,9 +70,7 @@ class AsStringKernel final : public OpKernel {
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
     const NodeAttrs& attrs = c.attrs;
-    if (c.num_inputs != 1) {
-      return attrs.Error(absl::StrCat("expects 1 input, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
     DataType dtype;
     int64_t precision, width;
     bool scientific, shortest;

@@ -22,9 +22,7 @@ class StringToHashBucketFastKernel final : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
-    if (c.num_inputs != 1) {
-      return c.attrs.Error(absl::StrCat("expects 1 input, got ", c.num_inputs));
-    }
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
     int64_t num_buckets;
     MS_RETURN_IF_ERROR(c.attrs.Get("num_buckets", &num_buckets));
     if (num_buckets < 1) {
