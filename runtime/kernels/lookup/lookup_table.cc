@@ -13,9 +13,9 @@ namespace {
 
 template <typename T>
 constexpr bool kIsValueType =
-    std::is_same_v<T, std::string> || std::is_same_v<T, int32_t> ||
-    std::is_same_v<T, int64_t> || std::is_same_v<T, float> ||
-    std::is_same_v<T, double>;
+    std::is_same_v<T, std::string> || std::is_same_v<T, bool> ||
+    std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> ||
+    std::is_same_v<T, float> || std::is_same_v<T, double>;
 
 // Calls fn(T{}) for the value dtype; dtype must be a supported value type.
 template <typename Fn>
@@ -67,14 +67,11 @@ int64_t IntKey(const Tensor& keys, int64_t i) {
 }  // namespace
 
 bool LookupTable::IsSupportedKeyType(DataType dtype) {
-  return dtype == DT_STRING || dtype == DT_INT32 || dtype == DT_INT64;
+  return IsLookupKeyType(dtype);
 }
 
 bool LookupTable::IsSupportedValueType(DataType dtype) {
-  bool supported = false;
-  SwitchOnDataType(dtype,
-                   [&](auto tag) { supported = kIsValueType<decltype(tag)>; });
-  return supported;
+  return IsLookupValueType(dtype);
 }
 
 bool LookupTable::initialized() const {
@@ -212,23 +209,15 @@ absl::StatusOr<Tensor> LookupTable::Find(const Tensor& keys,
 }
 
 absl::StatusOr<LookupTable*> LookupTableFromHandle(const Tensor& handle) {
-  if (handle.dtype() != DT_RESOURCE || handle.NumElements() != 1) {
+  MS_ASSIGN_OR_RETURN(LookupInterface * table,
+                      LookupInterfaceFromHandle(handle));
+  auto* initializable = dynamic_cast<LookupTable*>(table);
+  if (initializable == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "expected a lookup table handle (resource scalar), got ",
-        DataTypeName(handle.dtype()), " ", handle.shape().DebugString()));
+        "table ", table->name(), " is a ", table->TypeName(),
+        ", which initializer ops cannot fill (they need a HashTable)"));
   }
-  const std::shared_ptr<ResourceBase>& resource =
-      handle.data<std::shared_ptr<ResourceBase>>()[0];
-  if (resource == nullptr) {
-    return absl::InvalidArgumentError("lookup table handle is empty");
-  }
-  auto* table = dynamic_cast<LookupTable*>(resource.get());
-  if (table == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Trying to access a resource of type ",
-                     resource->TypeName(), " as a LookupTable"));
-  }
-  return table;
+  return initializable;
 }
 
 }  // namespace model_server

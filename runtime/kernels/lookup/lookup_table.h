@@ -2,7 +2,7 @@
 // (HashTableV2), filled once by an initializer op and read by lookups.
 //
 // A table maps scalar keys (string, int32 or int64) to scalar values
-// (string, int32, int64, float or double). It starts empty and
+// (bool, string, int32, int64, float or double). It starts empty and
 // uninitialized; Initialize() fills it exactly once. Like TensorFlow's
 // InitializableLookupTable, initializing an initialized table again
 // succeeds when the new entries equal the old ones and fails with
@@ -22,12 +22,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "runtime/kernels/lookup/lookup_interface.h"
 #include "runtime/resource.h"
 #include "runtime/tensor.h"
 
 namespace model_server {
 
-class LookupTable : public ResourceBase {
+class LookupTable : public LookupInterface {
  public:
   // True if a table may have keys / values of this dtype.
   static bool IsSupportedKeyType(DataType dtype);
@@ -40,13 +41,13 @@ class LookupTable : public ResourceBase {
         name_(std::move(name)) {}
 
   std::string TypeName() const override { return "LookupTable"; }
-  DataType key_dtype() const { return key_dtype_; }
-  DataType value_dtype() const { return value_dtype_; }
-  const std::string& name() const { return name_; }
+  DataType key_dtype() const override { return key_dtype_; }
+  DataType value_dtype() const override { return value_dtype_; }
+  const std::string& name() const override { return name_; }
 
   bool initialized() const;
   // Number of entries (0 before initialization).
-  int64_t size() const;
+  int64_t size() const override;
 
   // Fills the table with keys[i] -> values[i]. `keys` and `values` must have
   // the table's dtypes and the same number of elements (any shape; read
@@ -59,7 +60,12 @@ class LookupTable : public ResourceBase {
   // or has the keys' shape (element-wise defaults). The result has the keys'
   // shape. Fails if the table is uninitialized or the dtypes do not match.
   absl::StatusOr<Tensor> Find(const Tensor& keys,
-                              const Tensor& default_value) const;
+                              const Tensor& default_value) const override;
+
+  // TensorFlow's InitializableLookupTable imports by initializing.
+  absl::Status Import(const Tensor& keys, const Tensor& values) override {
+    return Initialize(keys, values);
+  }
 
  private:
   // Row of `key` in values_, or -1.

@@ -1,26 +1,29 @@
-// Static hash tables (lookup_table.h): creation, lookup, size and
-// initialization from tensors.
+// The ops that use a lookup table (lookup_interface.h), each registered in
+// its V2 form (DT_RESOURCE handle) and its TF1 form (a string reference in
+// TensorFlow; here the same handle, table_handle_ops.cc). Error texts are
+// TensorFlow's (lookup_interface.cc).
 //
-// HashTableV2: attrs container, shared_name, use_node_name_sharing,
-//   key_dtype (string, int32, int64), value_dtype (string, int32, int64,
-//   float, double). Binds at load time to the model's table named
-//   shared_name (or the node name when shared_name is empty and
-//   use_node_name_sharing is set; otherwise a table private to the node)
-//   and outputs a DT_RESOURCE scalar for it ("table_handle"). Tables with
-//   the same name are one object across all plans of a model, so the init
-//   op fills the table the signatures read.
-// LookupTableFindV2: table_handle, keys (any shape), default_value (scalar
-//   or the keys' shape); attrs Tin, Tout. Outputs "values", keys' shape.
-// LookupTableSizeV2: table_handle; int64 scalar "size".
-// InitializeTableV2: table_handle, keys, values; attrs Tkey, Tval. No
-//   outputs. Initializing again with the same entries is a no-op.
+// LookupTableFind[V2]: table_handle, keys [batch..., key_shape...],
+//   default_value (value_shape, or the full [batch..., value_shape...]);
+//   attrs Tin, Tout. Output "values" [batch..., value_shape...].
+// LookupTableSize[V2]: table_handle; int64 scalar "size".
+// LookupTableInsert[V2]: table_handle, keys, values [batch...,
+//   value_shape...]; attrs Tin, Tout. No outputs.
+// LookupTableRemoveV2: table_handle, keys; attr Tin. No outputs.
+// LookupTableImport[V2]: table_handle, keys, values; attrs Tin, Tout.
+//   Replaces the content (dense tables: TensorFlow's bucket layout).
+// LookupTableExport[V2]: table_handle; attrs Tkeys, Tvalues. Outputs "keys"
+//   and "values".
+// InitializeTable[V2]: table_handle, keys (vector), values (same shape);
+//   attrs Tkey, Tval. Fills a static table; again with the same entries is a
+//   no-op.
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/lookup/lookup_interface.h"
 #include "runtime/kernels/lookup/lookup_table.h"
-#include "runtime/kernels/resource_handle_kernel.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -28,88 +31,68 @@
 namespace model_server {
 namespace {
 
-// Resolves the resource at load; runs as a ResourceHandleKernel.
-struct HashTableKernel {
-  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
-      const KernelConstruction& c) {
-    MS_RETURN_IF_ERROR(CheckNumInputs(c, 0));
-    DataType key_dtype, value_dtype;
-    MS_RETURN_IF_ERROR(c.attrs.Get("key_dtype", &key_dtype));
-    MS_RETURN_IF_ERROR(c.attrs.Get("value_dtype", &value_dtype));
-    if (!LookupTable::IsSupportedKeyType(key_dtype) ||
-        !LookupTable::IsSupportedValueType(value_dtype)) {
-      return absl::UnimplementedError(absl::StrCat(
-          c.attrs.op(), " node '", c.node_name(), "': tables from ",
-          DataTypeName(key_dtype), " to ", DataTypeName(value_dtype),
-          " are not supported (keys: string, int32, int64; values: string, "
-          "int32, int64, float, double)"));
-    }
-    std::string container, shared_name;
-    bool use_node_name_sharing;
-    MS_RETURN_IF_ERROR(c.attrs.GetOr("container", std::string(), &container));
-    MS_RETURN_IF_ERROR(
-        c.attrs.GetOr("shared_name", std::string(), &shared_name));
-    MS_RETURN_IF_ERROR(
-        c.attrs.GetOr("use_node_name_sharing", false, &use_node_name_sharing));
-    auto make = [&](const std::string& name) {
-      return std::make_shared<LookupTable>(key_dtype, value_dtype, name);
-    };
-    std::shared_ptr<LookupTable> table;
-    const std::string name = !shared_name.empty()
-                                 ? shared_name
-                                 : (use_node_name_sharing ? c.node_name() : "");
-    if (name.empty()) {
-      // TensorFlow gives such a table to this node alone.
-      table = make(c.node_name());
-    } else {
-      if (c.resources == nullptr) {
-        return c.attrs.Error("no resource manager to hold the table");
-      }
-      MS_ASSIGN_OR_RETURN(table,
-                          c.resources->LookupOrCreate<LookupTable>(
-                              container, name, [&]() { return make(name); }));
-    }
-    if (table->key_dtype() != key_dtype ||
-        table->value_dtype() != value_dtype) {
-      return c.attrs.Error(absl::StrCat(
-          "table '", name, "' already exists mapping ",
-          DataTypeName(table->key_dtype()), " to ",
-          DataTypeName(table->value_dtype()), ", not ", DataTypeName(key_dtype),
-          " to ", DataTypeName(value_dtype)));
-    }
-    return ResourceHandleKernel::Create(std::move(table));
-  }
-};
-
-class LookupTableFindKernel : public OpKernel {
+// A table op: Run(table, ctx) after the handle is resolved.
+template <typename Op, int kNumInputs>
+class TableOpKernel final : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
       const KernelConstruction& c) {
-    MS_RETURN_IF_ERROR(CheckNumInputs(c, 3));
-    return std::unique_ptr<OpKernel>(new LookupTableFindKernel());
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, kNumInputs));
+    return std::unique_ptr<OpKernel>(new TableOpKernel());
   }
 
   absl::Status Compute(OpKernelContext& ctx) const override {
-    MS_ASSIGN_OR_RETURN(LookupTable * table,
-                        LookupTableFromHandle(ctx.input(0)));
-    MS_ASSIGN_OR_RETURN(Tensor values, table->Find(ctx.input(1), ctx.input(2)));
+    MS_ASSIGN_OR_RETURN(LookupInterface * table,
+                        LookupInterfaceFromHandle(ctx.input(0)));
+    return Op::Run(*table, ctx);
+  }
+};
+
+struct Find {
+  static absl::Status Run(LookupInterface& table, OpKernelContext& ctx) {
+    const Tensor& keys = ctx.input(1);
+    const Tensor& default_value = ctx.input(2);
+    MS_RETURN_IF_ERROR(table.CheckFindArguments(keys, default_value));
+    MS_ASSIGN_OR_RETURN(Tensor values, table.Find(keys, default_value));
     ctx.set_output(0, std::move(values));
     return absl::OkStatus();
   }
 };
 
-class LookupTableSizeKernel : public OpKernel {
- public:
-  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
-      const KernelConstruction& c) {
-    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
-    return std::unique_ptr<OpKernel>(new LookupTableSizeKernel());
+struct Size {
+  static absl::Status Run(LookupInterface& table, OpKernelContext& ctx) {
+    ctx.set_output(0, Tensor::Scalar<int64_t>(table.size()));
+    return absl::OkStatus();
   }
+};
 
-  absl::Status Compute(OpKernelContext& ctx) const override {
-    MS_ASSIGN_OR_RETURN(LookupTable * table,
-                        LookupTableFromHandle(ctx.input(0)));
-    ctx.set_output(0, Tensor::Scalar<int64_t>(table->size()));
+struct Insert {
+  static absl::Status Run(LookupInterface& table, OpKernelContext& ctx) {
+    MS_RETURN_IF_ERROR(table.CheckInsertArguments(ctx.input(1), ctx.input(2)));
+    return table.Insert(ctx.input(1), ctx.input(2));
+  }
+};
+
+struct Remove {
+  static absl::Status Run(LookupInterface& table, OpKernelContext& ctx) {
+    MS_RETURN_IF_ERROR(table.CheckRemoveArguments(ctx.input(1)));
+    return table.Remove(ctx.input(1));
+  }
+};
+
+struct Import {
+  static absl::Status Run(LookupInterface& table, OpKernelContext& ctx) {
+    MS_RETURN_IF_ERROR(table.CheckImportArguments(ctx.input(1), ctx.input(2)));
+    return table.Import(ctx.input(1), ctx.input(2));
+  }
+};
+
+struct Export {
+  static absl::Status Run(LookupInterface& table, OpKernelContext& ctx) {
+    Tensor keys, values;
+    MS_RETURN_IF_ERROR(table.Export(&keys, &values));
+    ctx.set_output(0, std::move(keys));
+    ctx.set_output(1, std::move(values));
     return absl::OkStatus();
   }
 };
@@ -143,12 +126,29 @@ class InitializeTableKernel : public OpKernel {
 
 }  // namespace
 
-REGISTER_KERNEL(OpSpec("HashTableV2").Output("table_handle"),
-                HashTableKernel::Create);
 REGISTER_KERNEL(OpSpec("LookupTableFindV2").Output("values"),
-                LookupTableFindKernel::Create);
+                (TableOpKernel<Find, 3>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableFind").Output("values"),
+                (TableOpKernel<Find, 3>::Create));
 REGISTER_KERNEL(OpSpec("LookupTableSizeV2").Output("size"),
-                LookupTableSizeKernel::Create);
+                (TableOpKernel<Size, 1>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableSize").Output("size"),
+                (TableOpKernel<Size, 1>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableInsertV2"),
+                (TableOpKernel<Insert, 3>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableInsert"),
+                (TableOpKernel<Insert, 3>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableRemoveV2"),
+                (TableOpKernel<Remove, 2>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableImportV2"),
+                (TableOpKernel<Import, 3>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableImport"),
+                (TableOpKernel<Import, 3>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableExportV2").Output("keys").Output("values"),
+                (TableOpKernel<Export, 1>::Create));
+REGISTER_KERNEL(OpSpec("LookupTableExport").Output("keys").Output("values"),
+                (TableOpKernel<Export, 1>::Create));
 REGISTER_KERNEL(OpSpec("InitializeTableV2"), InitializeTableKernel::Create);
+REGISTER_KERNEL(OpSpec("InitializeTable"), InitializeTableKernel::Create);
 
 }  // namespace model_server

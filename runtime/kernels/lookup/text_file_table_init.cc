@@ -1,5 +1,6 @@
-// InitializeTableFromTextFileV2: fills a lookup table from a text file, one
-// entry per line (typically a vocabulary asset fed by the loader).
+// InitializeTableFromTextFileV2 (and its TF1 form InitializeTableFromTextFile):
+// fills a static lookup table from a text file, one entry per line
+// (typically a vocabulary asset fed by the loader).
 //
 // Inputs: table_handle, filename (string scalar). Attrs: key_index and
 // value_index (>= 0: that column of the line split at `delimiter`; -1: the
@@ -260,6 +261,8 @@ class InitializeTableFromTextFileKernel : public OpKernel {
 }  // namespace
 
 REGISTER_KERNEL(OpSpec("InitializeTableFromTextFileV2"),
+                InitializeTableFromTextFileKernel::Create);
+REGISTER_KERNEL(OpSpec("InitializeTableFromTextFile"),
                 InitializeTableFromTextFileKernel::Create);
 
 }  // namespace model_server
