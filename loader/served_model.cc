@@ -126,6 +126,9 @@ void ServedModel::Poll() {
           "servable's version policy, was not found in the file system"));
     }
   }
+  if (poll_problem_.empty() && !problems.empty()) {
+    poll_problem_ = *problems.begin();
+  }
   LogProblemsLocked(std::move(problems));
 
   // Forget failures whose files changed, so a fixed version is retried.

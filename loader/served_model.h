@@ -101,9 +101,8 @@ class ServedModel : public std::enable_shared_from_this<ServedModel> {
   // model left the config, or the server stops). Idempotent.
   void Retire();
 
-  // What kept the last poll from finding a version to serve (e.g. "No
-  // versions of servable m found under base path /p"); "" when it found
-  // some.
+  // What the last poll found wrong (e.g. "No versions of servable m found
+  // under base path /p", a missing 'specific' version); "" when nothing.
   std::string LastPollProblem() const;
   // The last poll saw version directories that are still being written.
   bool HasIncompleteVersions() const;

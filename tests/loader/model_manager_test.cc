@@ -210,6 +210,18 @@ TEST_F(ModelManagerTest, ModelThatCannotLoadIsReportedWithTfServingText) {
   EXPECT_EQ(VersionFor(*manager, ServableRequest::Latest("two")), 123);
 }
 
+TEST_F(ModelManagerTest, MissingSpecificVersionIsNamedInTheReloadError) {
+  auto manager = MakeManager();
+  absl::Status status = manager->ReloadConfig({Model(
+      "two", "tfs_half_plus_two_2_versions", VersionPolicy::Specific({125}))});
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnknown);
+  EXPECT_THAT(status.message(),
+              HasSubstr("{{name: two} due to error: Version 125 of servable "
+                        "two, which was requested to be served as a "
+                        "'specific' version in the servable's version policy, "
+                        "was not found in the file system}"));
+}
+
 TEST_F(ModelManagerTest, GetModelStatusTexts) {
   auto manager = MakeManager();
   ASSERT_TRUE(

@@ -215,6 +215,17 @@ TEST_F(ServedModelTest, SpecificPolicyServesOnlyTheListedVersion) {
       << "version 2 was never loaded";
 }
 
+TEST_F(ServedModelTest, MissingSpecificVersionIsTheLastPollProblem) {
+  AddVersion(1);
+  auto model = MakeModel(VersionPolicy::Specific({7}));
+  PollTwice(*model);
+  EXPECT_FALSE(model->HasAvailableVersion());
+  EXPECT_EQ(model->LastPollProblem(),
+            "Version 7 of servable half_plus_two, which was requested to be "
+            "served as a 'specific' version in the servable's version "
+            "policy, was not found in the file system");
+}
+
 TEST_F(ServedModelTest, PolicyChangeLoadsTheNewVersionBeforeUnloadingTheOld) {
   AddVersion(1);
   AddVersion(2);
