@@ -65,6 +65,19 @@ if(MODEL_SERVER_TARGETS_AVX512 AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
   add_compile_options(-Wno-uninitialized)
 endif()
 
+# On aarch64, GCC 12.2 reports -Wuse-after-free ("pointer may be used after
+# 'void free(void*)'") at Eigen/src/Core/util/Memory.h:203 when an
+# Eigen::Array that was resized (freeing its old buffer) is later destroyed
+# (freeing the new one): GCC's flow analysis confuses the two pointers. Seen
+# compiling runtime/kernels/nn/softmax.cc for aarch64; a false positive in a
+# third-party header, not in our code. Only aarch64 builds with GCC < 13 get
+# this one suppression.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$"
+   AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
+   AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  add_compile_options(-Wno-use-after-free)
+endif()
+
 string(JOIN " " _ms_flags_text ${MODEL_SERVER_ARCH_FLAGS})
 message(STATUS "model_server target: ${CMAKE_SYSTEM_PROCESSOR} "
                "[${_ms_flags_text}] requires: ${MODEL_SERVER_REQUIRED_CPU_FEATURES}")
