@@ -1,6 +1,7 @@
 // Element-wise binary arithmetic with numpy-style broadcasting (broadcast.h):
 // Add, AddV2, Sub, Mul, RealDiv, Div, DivNoNan, FloorDiv, FloorMod,
-// TruncateDiv, TruncateMod, Maximum, Minimum, Pow, SquaredDifference, Atan2.
+// TruncateDiv, TruncateMod (and Mod, its older name), Maximum, Minimum, Pow,
+// SquaredDifference, Atan2.
 //
 // dtypes: float, double, half, bfloat16 for all but TruncateDiv; the eight
 // integer types for everything except RealDiv, DivNoNan, Atan2 (and Pow,
@@ -619,6 +620,8 @@ REGISTER_KERNEL(OpSpec("DivNoNan").Output("z"), Create<DivNoNanOps>);
 REGISTER_KERNEL(OpSpec("FloorDiv").Output("z"), Create<FloorDivOps>);
 REGISTER_KERNEL(OpSpec("FloorMod").Output("z"), Create<FloorModOps>);
 REGISTER_KERNEL(OpSpec("TruncateMod").Output("z"), Create<TruncateModOps>);
+// TensorFlow's Mod is TruncateMod under its older name.
+REGISTER_KERNEL(OpSpec("Mod").Output("z"), Create<TruncateModOps>);
 REGISTER_KERNEL(OpSpec("Maximum").Output("z"), Create<MaximumOps>);
 REGISTER_KERNEL(OpSpec("Minimum").Output("z"), Create<MinimumOps>);
 REGISTER_KERNEL(OpSpec("Pow").Output("z"), Create<PowOps>);

@@ -1,8 +1,8 @@
 // Element-wise unary math: Neg, Abs, Exp, Expm1, Log, Log1p, Sqrt, Rsqrt,
 // Square, Reciprocal, Inv, Tanh, Sigmoid, Sin, Cos, Tan, Asin, Acos, Atan,
-// Sinh, Cosh, Erf, Erfc, Floor, Ceil, Round, Rint, Sign, IsNan, IsInf,
-// IsFinite and the activations Relu, Relu6, LeakyRelu, Elu, Selu, Softplus,
-// Softsign.
+// Asinh, Acosh, Atanh, Sinh, Cosh, Erf, Erfc, Floor, Ceil, Round, Rint,
+// Sign, IsNan, IsInf, IsFinite and the activations Relu, Relu6, LeakyRelu,
+// Elu, Selu, Softplus, Softsign.
 //
 // dtypes: float, double, half and bfloat16 for every op; additionally the
 // signed integers for Neg, Abs, Sign, Square and Round, the unsigned ones
@@ -230,29 +230,37 @@ struct SoftsignOp {
 }  // namespace
 }  // namespace model_server
 
-// Packet support for the activation functors: float and double only.
-// (Eigen::internal::functor_traits is the trait Eigen's evaluators read.)
+// Packet support for the activation functors: float and double only, and
+// only where Eigen's packet backend has the packet functions the functor
+// calls (NEON on aarch64 lacks plog1p, for example): otherwise the scalar
+// path runs. (Eigen::internal::functor_traits is the trait Eigen's
+// evaluators read.)
 namespace Eigen {
 namespace internal {
-#define MS_ACTIVATION_TRAITS(Op, cost)                                     \
-  template <typename T>                                                    \
-  struct functor_traits<model_server::Op<T>> {                             \
-    enum {                                                                 \
-      Cost = cost,                                                         \
-      PacketAccess = std::is_same_v<T, float> || std::is_same_v<T, double> \
-    };                                                                     \
+#define MS_ACTIVATION_TRAITS(Op, cost, packet_functions)             \
+  template <typename T>                                              \
+  struct functor_traits<model_server::Op<T>> {                       \
+    enum {                                                           \
+      Cost = cost,                                                   \
+      PacketAccess = (std::is_same_v<T, float> ||                    \
+                      std::is_same_v<T, double>)&&(packet_functions) \
+    };                                                               \
   }
-MS_ACTIVATION_TRAITS(ReluOp, 1);
-MS_ACTIVATION_TRAITS(Relu6Op, 2);
-MS_ACTIVATION_TRAITS(LeakyReluOp, 3);
-MS_ACTIVATION_TRAITS(EluOp, 20);
-MS_ACTIVATION_TRAITS(SeluOp, 22);
-MS_ACTIVATION_TRAITS(SoftsignOp, 8);
+MS_ACTIVATION_TRAITS(ReluOp, 1, true);
+MS_ACTIVATION_TRAITS(Relu6Op, 2, true);
+MS_ACTIVATION_TRAITS(LeakyReluOp, 3, true);
+MS_ACTIVATION_TRAITS(EluOp, 20, packet_traits<T>::HasExp);
+MS_ACTIVATION_TRAITS(SeluOp, 22, packet_traits<T>::HasExp);
+MS_ACTIVATION_TRAITS(SoftsignOp, 8, true);
 #undef MS_ACTIVATION_TRAITS
 // Eigen 3.4 has no vectorized log1p for double.
 template <typename T>
 struct functor_traits<model_server::SoftplusOp<T>> {
-  enum { Cost = 40, PacketAccess = std::is_same_v<T, float> };
+  enum {
+    Cost = 40,
+    PacketAccess = std::is_same_v<T, float> && packet_traits<T>::HasExp &&
+                   packet_traits<T>::HasLog1p
+  };
 };
 }  // namespace internal
 }  // namespace Eigen
@@ -423,6 +431,9 @@ MS_REGISTER_UNARY("Tan", FloatOps<ei::scalar_tan_op>);
 MS_REGISTER_UNARY("Asin", FloatOps<ei::scalar_asin_op>);
 MS_REGISTER_UNARY("Acos", FloatOps<ei::scalar_acos_op>);
 MS_REGISTER_UNARY("Atan", FloatOps<ei::scalar_atan_op>);
+MS_REGISTER_UNARY("Asinh", FloatOps<ei::scalar_asinh_op>);
+MS_REGISTER_UNARY("Acosh", FloatOps<ei::scalar_acosh_op>);
+MS_REGISTER_UNARY("Atanh", FloatOps<ei::scalar_atanh_op>);
 MS_REGISTER_UNARY("Sinh", FloatOps<ei::scalar_sinh_op>);
 MS_REGISTER_UNARY("Cosh", FloatOps<ei::scalar_cosh_op>);
 MS_REGISTER_UNARY("Erf", FloatOps<ei::scalar_erf_op>);

@@ -255,6 +255,15 @@ TEST(FloorMod, FloatResultTakesTheDivisorsSign) {
                    Tensor::Vector<double>({2, -3}));
 }
 
+TEST(Mod, IsTruncateModForIntegersAndFloats) {
+  EXPECT_TENSOR_EQ(Eval("Mod", Tensor::Vector<int32_t>({7, -7, 7, -7}),
+                        Tensor::Vector<int32_t>({3, 3, -3, -3})),
+                   Tensor::Vector<int32_t>({1, -1, 1, -1}));
+  EXPECT_TENSOR_EQ(Eval("Mod", Tensor::Vector<double>({5.5, -5.5}),
+                        Tensor::Scalar<double>(2)),
+                   Tensor::Vector<double>({1.5, -1.5}));
+}
+
 TEST(Maximum, PropagatesNaN) {
   Tensor out = Eval("Maximum", Tensor::Vector<float>({NAN, 1, 3}),
                     Tensor::Vector<float>({1, NAN, 2}));
