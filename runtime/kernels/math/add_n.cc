@@ -1,4 +1,6 @@
 // AddN: the element-wise sum of N >= 1 tensors of one shape and dtype.
+// AccumulateNV2 computes the same sum (TensorFlow rewrites it into
+// in-place additions before running; its `shape` attr is not needed).
 //
 // dtypes: float, double, half, bfloat16 and the eight integer types
 // (integers wrap on overflow). One input is forwarded unchanged. Inputs are
@@ -119,5 +121,6 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateAddN(
 }  // namespace
 
 REGISTER_KERNEL(OpSpec("AddN").Output("sum"), CreateAddN);
+REGISTER_KERNEL(OpSpec("AccumulateNV2").Output("sum"), CreateAddN);
 
 }  // namespace model_server

@@ -28,6 +28,21 @@ TEST(AddN, SumsTwoAndThreeTensors) {
   EXPECT_TENSOR_EQ(three->at(0), Tensor::Vector<int32_t>({6}));
 }
 
+TEST(AccumulateNV2, SumsLikeAddN) {
+  KernelHarness h("AccumulateNV2");
+  h.Attr("T", DT_FLOAT).Attr("N", 3).ShapeAttr("shape", {2});
+  auto out =
+      h.Run({Tensor::Vector<float>({1, 2}), Tensor::Vector<float>({3, 4}),
+             Tensor::Vector<float>({5, 6})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<float>({9, 12}));
+  auto empty = h.Run({Tensor::FromVector<float>({}, TensorShape{0}),
+                      Tensor::FromVector<float>({}, TensorShape{0}),
+                      Tensor::FromVector<float>({}, TensorShape{0})});
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->at(0).NumElements(), 0);
+}
+
 TEST(AddN, SingleInputIsForwarded) {
   Tensor x = Tensor::Vector<double>({1, 2, 3});
   auto out = RunAddN({x});
