@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/dtype_categories.h"
+#include "runtime/kernels/math/gemm.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -34,87 +35,9 @@
 namespace model_server {
 namespace {
 
-// Products with at least this many multiply-adds use the thread pool.
-constexpr int64_t kParallelGemmWork = int64_t{1} << 18;
 // Above this per-matrix cost a batch is run matrix by matrix, each product
 // parallel inside; below it the batch is spread over the pool instead.
 constexpr int64_t kMaxCostOuterParallelism = int64_t{128} * 128 * 256;
-
-// C[r0:r1, c0:c1] = (op(A) * op(B))[r0:r1, c0:c1] with row-major A ([m,k],
-// or [k,m] when ta), B ([k,n], or [n,k] when tb) and C, on this thread.
-template <typename T>
-void GemmBlock(const T* a, bool ta, const T* b, bool tb, T* c, int64_t m,
-               int64_t n, int64_t k, int64_t r0, int64_t r1, int64_t c0,
-               int64_t c1) {
-  using Matrix =
-      Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  Eigen::Map<const Matrix> am(a, ta ? k : m, ta ? m : k);
-  Eigen::Map<const Matrix> bm(b, tb ? n : k, tb ? k : n);
-  auto cb = Eigen::Map<Matrix>(c, m, n).block(r0, c0, r1 - r0, c1 - c0);
-  const int64_t rows = r1 - r0, cols = c1 - c0;
-  if (!ta && !tb) {
-    cb.noalias() = am.middleRows(r0, rows) * bm.middleCols(c0, cols);
-  } else if (!ta && tb) {
-    cb.noalias() =
-        am.middleRows(r0, rows) * bm.middleRows(c0, cols).transpose();
-  } else if (ta && !tb) {
-    cb.noalias() =
-        am.middleCols(r0, rows).transpose() * bm.middleCols(c0, cols);
-  } else {
-    cb.noalias() = am.middleCols(r0, rows).transpose() *
-                   bm.middleRows(c0, cols).transpose();
-  }
-}
-
-// C[m,n] = op(A) * op(B), layouts as GemmBlock. With `parallel`, large
-// products use the shared pool: float matrix-matrix products through Eigen's
-// tensor contraction (which blocks for caches across threads); everything
-// else (vector products, other types) by splitting the longer output side
-// into independent blocks. Only float gets the contraction, to keep this
-// file's compile time bounded.
-template <typename T>
-void Gemm(const T* a, bool ta, const T* b, bool tb, T* c, int64_t m, int64_t n,
-          int64_t k, bool parallel) {
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    std::fill(c, c + m * n, T(0));
-    return;
-  }
-  if (!parallel || m * n * k < kParallelGemmWork) {
-    GemmBlock(a, ta, b, tb, c, m, n, k, 0, m, 0, n);
-    return;
-  }
-  if constexpr (std::is_same_v<T, float>) {
-    if (std::min(m, n) > 1) {
-      using ConstMap =
-          Eigen::TensorMap<Eigen::Tensor<const T, 2, Eigen::RowMajor>>;
-      using Map = Eigen::TensorMap<Eigen::Tensor<T, 2, Eigen::RowMajor>>;
-      ConstMap am(a, ta ? k : m, ta ? m : k);
-      ConstMap bm(b, tb ? n : k, tb ? k : n);
-      Map cm(c, m, n);
-      Eigen::array<Eigen::IndexPair<Eigen::Index>, 1> dims = {
-          Eigen::IndexPair<Eigen::Index>(ta ? 0 : 1, tb ? 1 : 0)};
-      cm.device(EigenDevice()) = am.contract(bm, dims);
-      return;
-    }
-  }
-  const bool split_rows = m >= n;
-  const int64_t other = split_rows ? n : m;
-  const Eigen::TensorOpCost cost(
-      static_cast<double>((k + k * other) * sizeof(T)),
-      static_cast<double>(other * sizeof(T)),
-      static_cast<double>(2 * k * other));
-  EigenDevice().parallelFor(
-      split_rows ? m : n, cost,
-      [](Eigen::Index size) { return (size + 7) / 8 * 8; },
-      [&](Eigen::Index first, Eigen::Index last) {
-        if (split_rows) {
-          GemmBlock(a, ta, b, tb, c, m, n, k, first, last, 0, n);
-        } else {
-          GemmBlock(a, ta, b, tb, c, m, n, k, 0, m, first, last);
-        }
-      });
-}
 
 template <typename Out, typename In>
 Out ConvertScalar(In v) {

@@ -1,0 +1,27 @@
+// One matrix product on row-major buffers, shared by the MatMul family
+// (matmul.cc) and Einsum (einsum.cc):
+//
+//   C[m,n] = op(A) * op(B), A [m,k] (or [k,m] when ta), B [k,n] (or [n,k]
+//   when tb), op transposing when the flag is set.
+//
+// With `parallel`, large products use the shared thread pool: float
+// matrix-matrix products through Eigen's tensor contraction (which blocks
+// for caches across threads); everything else (vector products, other
+// types) by splitting the longer output side into independent blocks. Small
+// products and parallel=false run on the calling thread. k == 0 gives
+// zeros. Instantiated for float, double, int32 and int64 (in gemm.cc, so
+// the contraction is compiled once).
+#ifndef MODEL_SERVER_RUNTIME_KERNELS_MATH_GEMM_H_
+#define MODEL_SERVER_RUNTIME_KERNELS_MATH_GEMM_H_
+
+#include <cstdint>
+
+namespace model_server {
+
+template <typename T>
+void Gemm(const T* a, bool ta, const T* b, bool tb, T* c, int64_t m, int64_t n,
+          int64_t k, bool parallel);
+
+}  // namespace model_server
+
+#endif  // MODEL_SERVER_RUNTIME_KERNELS_MATH_GEMM_H_
