@@ -138,5 +138,57 @@ TEST(DenseBincount, RowsBinaryOutputAndInt64) {
       << huge.status();
 }
 
+TEST(SparseBincount, CountsPerRowOfARank2SparseTensor) {
+  KernelHarness h("SparseBincount");
+  h.Attr("T", DT_FLOAT).Attr("Tidx", DT_INT64);
+  // [[1, _, 3], [_, 1, 9]] as a sparse [2, 3] tensor; weights per value.
+  Tensor indices =
+      Tensor::FromVector<int64_t>({0, 0, 0, 2, 1, 1, 1, 2}, TensorShape{4, 2});
+  Tensor values = Tensor::Vector<int64_t>({1, 3, 1, 9});
+  Tensor shape = Tensor::Vector<int64_t>({2, 3});
+  auto counts = h.Run({indices, values, shape, Tensor::Scalar<int64_t>(4),
+                       Tensor::Vector<float>({0.5f, 2, 3, 4})});
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_TENSOR_EQ(counts->at(0),
+                   Tensor::FromVector<float>({0, 0.5f, 0, 2, 0, 3, 0, 0},
+                                             TensorShape{2, 4}));
+  // Rank 1: one row of counts.
+  auto flat = h.Run({Tensor::FromVector<int64_t>({0, 4}, TensorShape{2, 1}),
+                     Tensor::Vector<int64_t>({2, 2}),
+                     Tensor::Vector<int64_t>({5}), Tensor::Scalar<int64_t>(3),
+                     Tensor::FromVector<float>({}, TensorShape{0})});
+  ASSERT_TRUE(flat.ok()) << flat.status();
+  EXPECT_TENSOR_EQ(flat->at(0), Tensor::Vector<float>({0, 0, 2}));
+  // An index outside dense_shape is an error, not a write out of bounds.
+  auto bad =
+      h.Run({Tensor::FromVector<int64_t>({5, 0}, TensorShape{1, 2}),
+             Tensor::Vector<int64_t>({1}), shape, Tensor::Scalar<int64_t>(4),
+             Tensor::FromVector<float>({}, TensorShape{0})});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RaggedBincount, CountsPerRaggedRowWithBinaryOutput) {
+  KernelHarness h("RaggedBincount");
+  h.Attr("T", DT_INT32).Attr("Tidx", DT_INT32).Attr("binary_output", true);
+  // Rows [2, 2, 0], [], [1].
+  Tensor splits = Tensor::Vector<int64_t>({0, 3, 3, 4});
+  Tensor values = Tensor::Vector<int32_t>({2, 2, 0, 1});
+  auto out = h.Run({splits, values, Tensor::Scalar<int32_t>(3),
+                    Tensor::FromVector<int32_t>({}, TensorShape{0})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0),
+                   Tensor::FromVector<int32_t>({1, 0, 1, 0, 0, 0, 0, 1, 0},
+                                               TensorShape{3, 3}));
+  for (const std::vector<int64_t>& bad :
+       {std::vector<int64_t>{1, 4}, std::vector<int64_t>{0, 3, 2, 4},
+        std::vector<int64_t>{0, 3}, std::vector<int64_t>{}}) {
+    auto err =
+        h.Run({Tensor::Vector<int64_t>(bad), values, Tensor::Scalar<int32_t>(3),
+               Tensor::FromVector<int32_t>({}, TensorShape{0})});
+    EXPECT_EQ(err.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad.size();
+  }
+}
+
 }  // namespace
 }  // namespace model_server
