@@ -89,6 +89,12 @@ absl::Status OpKernelContext::RunFunction(const Plan& plan,
         absl::StrCat("function ", plan.name(), " takes ", plan.num_feeds(),
                      " arguments, got ", args.size()));
   }
+  // Loops run their condition and body through here once per iteration,
+  // and a body may have fewer steps than RunPlan's deadline interval: check
+  // before every nested run so an endless loop stops at the deadline.
+  if (absl::Status status = run_->CheckDeadline(); !status.ok()) {
+    return status;
+  }
   absl::InlinedVector<const Tensor*, 8> feeds;
   for (const Tensor& arg : args) feeds.push_back(&arg);
   DepthGuard guard(run_);

@@ -9,6 +9,8 @@
 #include "runtime/function_call_kernel.h"
 #include "runtime/missing_ops.h"
 #include "runtime/status_macros.h"
+#include "runtime/tf1_loop_frames.h"
+#include "runtime/tf1_while_loop.h"
 #include "tensorflow/core/framework/node_def.pb.h"
 
 namespace model_server {
@@ -33,6 +35,7 @@ class PlanCompiler {
     // Missing ops first: an unsupported construct (a TF1 while loop's
     // Enter/NextIteration ops) should be named, not reported as a cycle.
     MS_RETURN_IF_ERROR(CheckOpsRegistered());
+    MS_RETURN_IF_ERROR(FindLoopFrames());
     MS_RETURN_IF_ERROR(Order());
     MS_RETURN_IF_ERROR(CreateSteps());
     WireSlots();
@@ -88,8 +91,37 @@ class PlanCompiler {
     return fed_outputs_.contains(node) && !IsPlaceholderWithDefault(node);
   }
 
-  // Kahn's algorithm over the needed nodes, keeping graph order among ready
-  // nodes so plans are deterministic.
+  // Finds the TF1 while loops among the needed nodes. Each top-level loop
+  // frame becomes one unit of the plan, represented by its first node.
+  absl::Status FindLoopFrames() {
+    const int n = static_cast<int>(graph_.nodes().size());
+    std::vector<bool> sources(n, false);
+    for (int node = 0; node < n; ++node) sources[node] = InputsPruned(node);
+    MS_ASSIGN_OR_RETURN(frames_, LoopFrames::Find(graph_, needed_, sources));
+    for (const TensorId& id : fetches_) {
+      MS_RETURN_IF_ERROR(frames_.CheckReadableOutside(graph_, id.node));
+    }
+    for (int node : targets_) {
+      if (node >= 0) {
+        MS_RETURN_IF_ERROR(frames_.CheckReadableOutside(graph_, node));
+      }
+    }
+    unit_of_.assign(n, -1);
+    loop_frame_of_unit_.assign(n, -1);
+    for (int node = 0; node < n; ++node) {
+      if (needed_[node]) unit_of_[node] = node;
+    }
+    for (int frame : frames_.top_level_frames()) {
+      const std::vector<int>& members = frames_.frames()[frame].members;
+      for (int node : members) unit_of_[node] = members.front();
+      loop_frame_of_unit_[members.front()] = frame;
+    }
+    return absl::OkStatus();
+  }
+
+  // Kahn's algorithm over the plan's units (needed nodes outside loops, and
+  // whole top-level loops), keeping graph order among ready units so plans
+  // are deterministic.
   absl::Status Order() {
     const int n = static_cast<int>(graph_.nodes().size());
     std::vector<int> pending(n, 0);
@@ -97,17 +129,20 @@ class PlanCompiler {
     for (int node = 0; node < n; ++node) {
       if (!needed_[node] || InputsPruned(node)) continue;
       const GraphNode& g = graph_.node(node);
+      const int unit = unit_of_[node];
       auto add_edge = [&](int src) {
-        if (src < 0 || !needed_[src]) return;
-        ++pending[node];
-        consumers[src].push_back(node);
+        if (src < 0 || !needed_[src] || unit_of_[src] == unit) return;
+        ++pending[unit];
+        consumers[unit_of_[src]].push_back(unit);
       };
       for (const TensorId& in : g.inputs) add_edge(in.node);
       for (int in : g.control_inputs) add_edge(in);
     }
     std::vector<int> ready;
     for (int node = n - 1; node >= 0; --node) {
-      if (needed_[node] && pending[node] == 0) ready.push_back(node);
+      if (needed_[node] && unit_of_[node] == node && pending[node] == 0) {
+        ready.push_back(node);
+      }
     }
     while (!ready.empty()) {
       int node = ready.back();
@@ -117,16 +152,17 @@ class PlanCompiler {
         if (--pending[consumer] == 0) ready.push_back(consumer);
       }
     }
-    int needed_count = 0;
-    for (bool b : needed_) needed_count += b;
-    if (static_cast<int>(order_.size()) != needed_count) {
+    int unit_count = 0;
+    for (int node = 0; node < n; ++node) {
+      unit_count += needed_[node] && unit_of_[node] == node;
+    }
+    if (static_cast<int>(order_.size()) != unit_count) {
       for (int node = 0; node < n; ++node) {
-        if (needed_[node] && pending[node] > 0) {
+        if (needed_[node] && unit_of_[node] == node && pending[node] > 0) {
           const GraphNode& g = graph_.node(node);
           return absl::InvalidArgumentError(absl::StrCat(
               PlanLabel(), "graph has a cycle through node '", g.name(),
-              "' (op ", g.op_type(),
-              "); TensorFlow 1 while loops are not supported yet"));
+              "' (op ", g.op_type(), ") that is not a TF1 while loop"));
         }
       }
     }
@@ -146,7 +182,26 @@ class PlanCompiler {
     // dtype it lacks), INVALID_ARGUMENT for a malformed node.
     absl::StatusCode error_code = absl::StatusCode::kOk;
     step_of_node_.assign(graph_.nodes().size(), -1);
+    output_offset_.assign(graph_.nodes().size(), 0);
+    auto add_error = [&](const absl::Status& status) {
+      if (std::set<std::string> nested = MissingOpsOf(status);
+          !nested.empty()) {
+        missing.insert(nested.begin(), nested.end());
+        return;
+      }
+      errors.push_back(std::string(status.message()));
+      if (error_code == absl::StatusCode::kOk) error_code = status.code();
+    };
     for (int node : order_) {
+      if (const int frame = loop_frame_of_unit_[node]; frame >= 0) {
+        absl::StatusOr<PlanStep> step = CreateLoopStep(frames_.frames()[frame]);
+        if (!step.ok()) {
+          add_error(step.status());
+        } else {
+          plan_->steps_.push_back(*std::move(step));
+        }
+        continue;
+      }
       const GraphNode& g = graph_.node(node);
       PlanStep step;
       step.node_name = g.name();
@@ -177,15 +232,8 @@ class PlanCompiler {
           absl::StatusOr<std::unique_ptr<OpKernel>> kernel = CreateKernel(g);
           if (kernel.ok()) {
             step.kernel = *std::move(kernel);
-          } else if (std::set<std::string> nested =
-                         MissingOpsOf(kernel.status());
-                     !nested.empty()) {
-            missing.insert(nested.begin(), nested.end());
           } else {
-            errors.push_back(std::string(kernel.status().message()));
-            if (error_code == absl::StatusCode::kOk) {
-              error_code = kernel.status().code();
-            }
+            add_error(kernel.status());
           }
         }
         if (g.op != nullptr) {
@@ -222,6 +270,34 @@ class PlanCompiler {
     return absl::OkStatus();
   }
 
+  // The step of a top-level loop frame: every member node maps to it, and
+  // each Exit to one of its outputs.
+  absl::StatusOr<PlanStep> CreateLoopStep(const LoopFrame& frame) {
+    PlanStep step;
+    step.node_name = frame.name;
+    step.op = "(while loop)";
+    step.num_outputs = static_cast<int>(frame.exits.size());
+    MS_ASSIGN_OR_RETURN(step.kernel,
+                        MakeTf1WhileLoopKernel(graph_, frame, env_));
+    for (int enter : frame.enters) {
+      const GraphNode& g = graph_.node(enter);
+      if (g.inputs.size() != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "while loop frame '", frame.name, "': ", g.op_type(), " node '",
+            g.name(), "' must have exactly one input, has ", g.inputs.size()));
+      }
+      // A RefEnter reads its variable when the loop starts
+      // (tf1_while_loop.h).
+      step.takes_ref.push_back(0);
+    }
+    const int index = static_cast<int>(plan_->steps_.size());
+    for (int node : frame.members) step_of_node_[node] = index;
+    for (size_t k = 0; k < frame.exits.size(); ++k) {
+      output_offset_[frame.exits[k]] = static_cast<int>(k);
+    }
+    return step;
+  }
+
   absl::StatusOr<std::unique_ptr<OpKernel>> CreateKernel(const GraphNode& g) {
     NodeAttrs attrs(*g.def);
     if (g.function != nullptr) {
@@ -245,13 +321,19 @@ class PlanCompiler {
     for (int node : order_) {
       PlanStep& step = plan_->steps_[step_of_node_[node]];
       if (InputsPruned(node)) continue;
-      const GraphNode& g = graph_.node(node);
-      for (const TensorId& in : g.inputs) {
-        step.input_slots.push_back(SlotOf(in));
+      std::vector<int> nodes = {node};
+      if (const int frame = loop_frame_of_unit_[node]; frame >= 0) {
+        nodes = frames_.frames()[frame].enters;
       }
-      for (int in : g.control_inputs) {
-        if (step_of_node_[in] >= 0)
-          step.control_steps.push_back(step_of_node_[in]);
+      for (int member : nodes) {
+        const GraphNode& g = graph_.node(member);
+        for (const TensorId& in : g.inputs) {
+          step.input_slots.push_back(SlotOf(in));
+        }
+        for (int in : g.control_inputs) {
+          if (step_of_node_[in] >= 0)
+            step.control_steps.push_back(step_of_node_[in]);
+        }
       }
     }
     for (const TensorId& id : feeds_) {
@@ -271,7 +353,8 @@ class PlanCompiler {
   int SlotOf(const TensorId& id) const {
     int step = id.node < 0 ? -1 : step_of_node_[id.node];
     if (step < 0) return -1;
-    return plan_->steps_[step].first_output + id.output;
+    return plan_->steps_[step].first_output + output_offset_[id.node] +
+           id.output;
   }
 
   void ComputeLifetimes() {
@@ -299,8 +382,17 @@ class PlanCompiler {
   std::unique_ptr<Plan> plan_;
   absl::flat_hash_map<int, std::vector<std::pair<int, int>>> fed_outputs_;
   std::vector<bool> needed_;
+  LoopFrames frames_;
+  // Per node: the node representing its unit in order_ (itself, or the
+  // first node of its top-level loop frame); -1 if not needed.
+  std::vector<int> unit_of_;
+  // Per unit node: its top-level loop frame, or -1.
+  std::vector<int> loop_frame_of_unit_;
   std::vector<int> order_;
   std::vector<int> step_of_node_;
+  // Per node: its first output's position among its step's outputs (an
+  // Exit's index among its loop step's outputs; 0 otherwise).
+  std::vector<int> output_offset_;
 };
 
 absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(
