@@ -18,10 +18,10 @@
 // non-negative!", weights neither empty nor one per value, a DenseBincount
 // input of rank other than 1 or 2, sparse indices outside dense_shape and
 // malformed row splits.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <type_traits>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/kernels/dtype_categories.h"
@@ -35,15 +35,37 @@ namespace {
 
 enum class Kind { kBincount, kDense, kSparse, kRagged };
 
-// What every form reduces to: n values, each in row row_of[i] (all in row 0
-// when row_of is empty), counted into rows x size bins.
+// What every form reduces to: n values, each in one row (RowOf), counted
+// into rows x size bins. No per-value buffers: the row is computed from the
+// input's own data.
 struct CountInput {
   const Tensor* values = nullptr;
   const Tensor* size = nullptr;
   const Tensor* weights = nullptr;
   int64_t rows = 1;
   bool two_dimensional = false;
-  std::vector<int64_t> row_of;
+  int64_t row_length = 0;                // dense [rows, n]: value i in i / n
+  const int64_t* sparse_rows = nullptr;  // sparse: value i in indices[i, 0]
+  const int64_t* splits = nullptr;       // ragged: splits[r] <= i < [r + 1]
+};
+
+// Walks the values in order and returns each one's row.
+class RowOf {
+ public:
+  explicit RowOf(const CountInput& in) : in_(in) {}
+  int64_t operator()(int64_t i) {
+    if (in_.row_length > 0) return i / in_.row_length;
+    if (in_.sparse_rows != nullptr) return in_.sparse_rows[2 * i];
+    if (in_.splits != nullptr) {
+      while (in_.splits[ragged_row_ + 1] <= i) ++ragged_row_;
+      return ragged_row_;
+    }
+    return 0;
+  }
+
+ private:
+  const CountInput& in_;
+  int64_t ragged_row_ = 0;
 };
 
 absl::Status CheckSplits(const Tensor& splits, int64_t num_values) {
@@ -108,8 +130,7 @@ absl::Status CheckSparse(const Tensor& indices, const Tensor& values,
   if (rank == 2) {
     in->two_dimensional = true;
     in->rows = shape[0];
-    in->row_of.resize(nnz);
-    for (int64_t i = 0; i < nnz; ++i) in->row_of[i] = idx[i * 2];
+    in->sparse_rows = idx;
   }
   return absl::OkStatus();
 }
@@ -159,10 +180,11 @@ class BincountKernel final : public OpKernel {
     T* o = out->data<T>();
     for (int64_t i = 0; i < out->NumElements(); ++i) o[i] = T(0);
     const T* w = weighted ? weights.data<T>() : nullptr;
+    RowOf row_of(in);
     for (int64_t i = 0; i < n; ++i) {
       const int64_t v = IntAt(values, i);
+      const int64_t row = row_of(i);
       if (v >= size) continue;
-      const int64_t row = in.row_of.empty() ? 0 : in.row_of[i];
       T& bin = o[row * size + v];
       if (binary_output_) {
         bin = T(1);
@@ -192,10 +214,8 @@ class BincountKernel final : public OpKernel {
         if (input.rank() == 2) {
           in->two_dimensional = true;
           in->rows = input.dim(0);
-          in->row_of.resize(input.NumElements());
-          for (int64_t i = 0; i < input.NumElements(); ++i) {
-            in->row_of[i] = i / input.dim(1);
-          }
+          // An empty row length means no values: no row is ever asked for.
+          in->row_length = std::max<int64_t>(input.dim(1), 1);
         }
         return absl::OkStatus();
       }
@@ -219,10 +239,7 @@ class BincountKernel final : public OpKernel {
         const int64_t* s = splits.data<int64_t>();
         in->two_dimensional = true;
         in->rows = splits.NumElements() - 1;
-        in->row_of.resize(values.NumElements());
-        for (int64_t r = 0; r < in->rows; ++r) {
-          for (int64_t i = s[r]; i < s[r + 1]; ++i) in->row_of[i] = r;
-        }
+        in->splits = s;
         return absl::OkStatus();
       }
     }

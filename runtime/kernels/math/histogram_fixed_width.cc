@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <memory>
 #include <type_traits>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/kernels/dtype_categories.h"
@@ -66,7 +65,20 @@ class HistogramFixedWidthKernel final : public OpKernel {
     }
     MS_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, out_type_, TensorShape{nbins}));
-    std::vector<int64_t> counts(nbins, 0);
+    // Counted straight into the output (allocate_output bounded its size).
+    if (out_type_ == DT_INT32) {
+      Count(values, lo, hi, nbins, out->data<int32_t>());
+    } else {
+      Count(values, lo, hi, nbins, out->data<int64_t>());
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  template <typename Out>
+  static void Count(const Tensor& values, T lo, T hi, int32_t nbins,
+                    Out* counts) {
+    std::fill(counts, counts + nbins, Out(0));
     const double dlo = static_cast<double>(lo);
     const double step = (static_cast<double>(hi) - dlo) / nbins;
     const T* v = values.data<T>();
@@ -78,17 +90,8 @@ class HistogramFixedWidthKernel final : public OpKernel {
       const double bin = std::min(shifted / step, double(nbins - 1));
       ++counts[static_cast<int64_t>(bin)];
     }
-    for (int32_t b = 0; b < nbins; ++b) {
-      if (out_type_ == DT_INT32) {
-        out->data<int32_t>()[b] = static_cast<int32_t>(counts[b]);
-      } else {
-        out->data<int64_t>()[b] = counts[b];
-      }
-    }
-    return absl::OkStatus();
   }
 
- private:
   const DataType out_type_;
 };
 
