@@ -14,8 +14,13 @@
 //   inputs are dead (OpSpec::AcceptsDeadInputs); with every input dead both
 //   outputs are dead.
 //
-// Not supported: RefMerge, and the while-loop ops (Enter, Exit,
-// NextIteration, LoopCond), which need frames the executor does not have.
+// RefMerge: Merge whose inputs may be variable references; a live reference
+//   input is forwarded as the reference. References pass on the first two
+//   inputs (what tf.cond writes); further inputs are read as values.
+//
+// The while-loop ops (Enter, Exit, NextIteration, LoopCond) are in
+// tf1_loop_ops.cc; the plan compiler runs each loop as one step
+// (runtime/tf1_while_loop.h), so a Merge of a loop variable never runs here.
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -76,7 +81,11 @@ class MergeKernel final : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) const override {
     for (int i = 0; i < ctx.num_inputs(); ++i) {
       if (ctx.input_is_dead(i)) continue;
-      ctx.set_output(0, ctx.input(i));
+      if (ctx.ref_input(i) != nullptr) {
+        ctx.set_output_ref(0, ctx.ref_input(i));
+      } else {
+        ctx.set_output(0, ctx.input(i));
+      }
       MS_ASSIGN_OR_RETURN(Tensor * index,
                           ctx.allocate_output(1, DT_INT32, TensorShape()));
       index->data<int32_t>()[0] = i;
@@ -100,5 +109,12 @@ REGISTER_KERNEL(OpSpec("RefSwitch")
 REGISTER_KERNEL(
     OpSpec("Merge").Output("output").Output("value_index").AcceptsDeadInputs(),
     MergeKernel::Create);
+REGISTER_KERNEL(OpSpec("RefMerge")
+                    .Output("output")
+                    .Output("value_index")
+                    .RefInput(0)
+                    .RefInput(1)
+                    .AcceptsDeadInputs(),
+                MergeKernel::Create);
 
 }  // namespace model_server

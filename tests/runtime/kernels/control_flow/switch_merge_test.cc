@@ -1,4 +1,5 @@
-// Switch, RefSwitch and Merge, alone and as the tf.cond pattern they form.
+// Switch, RefSwitch, Merge and RefMerge, alone and as the tf.cond pattern they
+// form.
 #include <memory>
 #include <string>
 #include <vector>
@@ -238,15 +239,21 @@ TEST(Cond, AssertOnTheUntakenBranchDoesNotRun) {
   EXPECT_THAT(out.status().message(), HasSubstr("{{node guard/Assert}}"));
 }
 
-TEST(RefSwitch, ForwardsTheVariableReference) {
-  TestGraph g;
-  tensorflow::NodeDef* v = g.Add("v", "VariableV2", {});
+// A float variable "v", initialised to 1 by target "init", and
+// s = RefSwitch(v, pred) with "pred" fed.
+void AddVariableAndRefSwitch(TestGraph* g) {
+  tensorflow::NodeDef* v = g->Add("v", "VariableV2", {});
   (*v->mutable_attr())["dtype"].set_type(tensorflow::DT_FLOAT);
   (*v->mutable_attr())["shape"].mutable_shape();
-  g.Placeholder("pred", DT_BOOL);
-  g.Const("one", Tensor::Scalar(1.0f));
-  g.Add("init", "Assign", {"v", "one"});
-  g.Add("s", "RefSwitch", {"v", "pred"});
+  g->Placeholder("pred", DT_BOOL);
+  g->Const("one", Tensor::Scalar(1.0f));
+  g->Add("init", "Assign", {"v", "one"});
+  g->Add("s", "RefSwitch", {"v", "pred"});
+}
+
+TEST(RefSwitch, ForwardsTheVariableReference) {
+  TestGraph g;
+  AddVariableAndRefSwitch(&g);
   g.Const("five", Tensor::Scalar(5.0f));
   g.Add("set", "Assign", {"s:1", "five"});
 
@@ -261,6 +268,31 @@ TEST(RefSwitch, ForwardsTheVariableReference) {
   out = g.Run({Tensor::Scalar(false)}, {"s:0"});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TENSOR_EQ(out->at(0), Tensor::Scalar(5.0f));
+}
+
+// tf.cond over a TF1 variable: RefSwitch, then RefMerge of both branches.
+// The merged output is the variable itself, so an Assign through it
+// changes the variable.
+TEST(RefMerge, ForwardsTheLiveBranchsReference) {
+  TestGraph g;
+  AddVariableAndRefSwitch(&g);
+  tensorflow::NodeDef* merge = g.Add("m", "RefMerge", {"s:0", "s:1"});
+  (*merge->mutable_attr())["N"].set_i(2);
+  g.Const("seven", Tensor::Scalar(7.0f));
+  g.Add("set", "Assign", {"m:0", "seven"});
+
+  ASSERT_TRUE(g.Run({Tensor::Scalar(false)}, {}, {"init"}).ok());
+  auto out = g.Run({Tensor::Scalar(true)}, {"m:0", "m:1"});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Scalar(1.0f));
+  EXPECT_TENSOR_EQ(out->at(1), Tensor::Scalar<int32_t>(1));
+  out = g.Run({Tensor::Scalar(false)}, {"set:0", "m:1"});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Scalar(7.0f));
+  EXPECT_TENSOR_EQ(out->at(1), Tensor::Scalar<int32_t>(0));
+  out = g.Run({Tensor::Scalar(true)}, {"v:0"});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Scalar(7.0f));
 }
 
 }  // namespace
