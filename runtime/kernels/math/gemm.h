@@ -1,5 +1,5 @@
 // One matrix product on row-major buffers, shared by the MatMul family
-// (matmul.cc) and Einsum (einsum.cc):
+// (matmul.cc), Einsum (einsum.cc) and the convolutions (nn/conv_engine.cc):
 //
 //   C[m,n] = op(A) * op(B), A [m,k] (or [k,m] when ta), B [k,n] (or [n,k]
 //   when tb), op transposing when the flag is set.

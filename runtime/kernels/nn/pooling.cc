@@ -1,20 +1,23 @@
-// MaxPool, MaxPoolV2 and AvgPool over NHWC inputs [N,H,W,C].
+// MaxPool, MaxPoolV2, AvgPool, MaxPool3D and AvgPool3D: the maximum or mean
+// of each window over the spatial dimensions of an input [N, (D,) H, W, C]
+// (or channels-first: NCHW / NCDHW, computed through transposes, which
+// TensorFlow's CPU kernels refuse for MaxPool/AvgPool: a deliberate
+// superset).
 //
-// Each output pixel reduces its window over the spatial axes as vector
-// operations along the (contiguous) channel axis; output rows are spread over
-// the shared thread pool. Padded positions never take part: MaxPool takes the
-// maximum of the in-bounds elements and AvgPool divides by the number of
-// in-bounds elements, as TensorFlow does. MaxPoolV2 takes ksize and strides
-// as int32 input tensors instead of attributes.
+// Each output position reduces its window as vector operations along the
+// (contiguous) channel axis; output lines are spread over the shared pool.
+// Padded positions never take part: max pooling takes the maximum of the
+// in-bounds elements and average pooling divides by the number of in-bounds
+// elements, as TensorFlow does. MaxPoolV2 takes ksize and strides as int32
+// input tensors instead of attrs. MaxPool accepts EXPLICIT padding with
+// explicit_paddings.
 //
-// Types: MaxPool/MaxPoolV2 all real number types; AvgPool float, double,
-// half and bfloat16 (half/bfloat16 averaged in float). Only NHWC is supported
-// (TensorFlow's CPU kernels are NHWC-only too); depth-wise max pooling
-// (ksize over the channel axis) is UNIMPLEMENTED.
+// Types: max pooling every real number type; average pooling float, double,
+// half and bfloat16 (half/bfloat16 averaged in float). Windows over the
+// batch or channel dimension are UNIMPLEMENTED, as in TensorFlow.
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -24,7 +27,8 @@
 #include "runtime/eigen_device.h"
 #include "runtime/kernels/dtype_categories.h"
 #include "runtime/kernels/kernel_util.h"
-#include "runtime/kernels/nn/window_geometry.h"
+#include "runtime/kernels/nn/data_format.h"
+#include "runtime/kernels/nn/pool_window.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -32,117 +36,91 @@
 namespace model_server {
 namespace {
 
-constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
-
 enum class PoolKind { kMax, kAvg };
 
-struct PoolDims {
-  int64_t batch, in_rows, in_cols, depth;
-  int64_t window_rows, window_cols, stride_rows, stride_cols;
-  int64_t out_rows, out_cols, pad_top, pad_left;
-};
-
-// Max (Acc == T) or average (Acc the accumulation type) pooling.
+// Max (Acc == T) or average (Acc the accumulation type) pooling of a
+// channels-last input.
 template <PoolKind kKind, typename T, typename Acc>
-void PoolNHWC(const PoolDims& d, const T* input, T* output) {
+void PoolChannelsLast(const PoolGeometry& g, const T* input, T* output) {
   using AccVec = Eigen::Array<Acc, Eigen::Dynamic, 1>;
-  const int64_t C = d.depth;
-  auto rows = [&](int64_t first, int64_t last) {
+  const int64_t C = g.channels;
+  // One task per output line (b, od, oh).
+  auto lines = [&](int64_t first, int64_t last) {
     AccVec acc(C);
-    for (int64_t row = first; row < last; ++row) {
-      const int64_t oh = row % d.out_rows, b = row / d.out_rows;
-      const int64_t h0 = oh * d.stride_rows - d.pad_top;
-      const int64_t h_begin = std::max<int64_t>(h0, 0);
-      const int64_t h_end = std::min(h0 + d.window_rows, d.in_rows);
-      for (int64_t ow = 0; ow < d.out_cols; ++ow) {
-        const int64_t w0 = ow * d.stride_cols - d.pad_left;
-        const int64_t w_begin = std::max<int64_t>(w0, 0);
-        const int64_t w_end = std::min(w0 + d.window_cols, d.in_cols);
+    for (int64_t line = first; line < last; ++line) {
+      const int64_t oh = line % g.output[1];
+      const int64_t od = (line / g.output[1]) % g.output[0];
+      const int64_t b = line / (g.output[1] * g.output[0]);
+      std::array<int64_t, 3> begin, end;
+      const std::array<int64_t, 2> at = {od, oh};
+      for (int s = 0; s < 2; ++s) {
+        const int64_t start = at[s] * g.stride[s] - g.pad_before[s];
+        begin[s] = std::max<int64_t>(start, 0);
+        end[s] = std::min(start + g.window[s], g.input[s]);
+      }
+      for (int64_t ow = 0; ow < g.output[2]; ++ow) {
+        const int64_t start = ow * g.stride[2] - g.pad_before[2];
+        begin[2] = std::max<int64_t>(start, 0);
+        end[2] = std::min(start + g.window[2], g.input[2]);
         if constexpr (kKind == PoolKind::kMax) {
           acc.setConstant(Eigen::NumTraits<Acc>::lowest());
         } else {
           acc.setZero();
         }
-        for (int64_t ih = h_begin; ih < h_end; ++ih) {
-          for (int64_t iw = w_begin; iw < w_end; ++iw) {
-            Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> px(
-                input + ((b * d.in_rows + ih) * d.in_cols + iw) * C, C);
-            if constexpr (kKind == PoolKind::kMax) {
-              acc = acc.max(px);
-            } else {
-              acc += px.template cast<Acc>();
+        for (int64_t id = begin[0]; id < end[0]; ++id) {
+          for (int64_t ih = begin[1]; ih < end[1]; ++ih) {
+            for (int64_t iw = begin[2]; iw < end[2]; ++iw) {
+              const int64_t position =
+                  ((b * g.input[0] + id) * g.input[1] + ih) * g.input[2] + iw;
+              Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> px(
+                  input + position * C, C);
+              if constexpr (kKind == PoolKind::kMax) {
+                acc = acc.max(px);
+              } else {
+                acc += px.template cast<Acc>();
+              }
             }
           }
         }
         Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> out(
-            output + ((b * d.out_rows + oh) * d.out_cols + ow) * C, C);
+            output + (line * g.output[2] + ow) * C, C);
         if constexpr (kKind == PoolKind::kMax) {
           out = acc;
         } else {
-          const int64_t count = std::max<int64_t>(0, h_end - h_begin) *
-                                std::max<int64_t>(0, w_end - w_begin);
+          int64_t count = 1;
+          for (int s = 0; s < 3; ++s) {
+            count *= std::max<int64_t>(0, end[s] - begin[s]);
+          }
           out = (acc / static_cast<Acc>(std::max<int64_t>(count, 1)))
                     .template cast<T>();
         }
       }
     }
   };
-  const double window = static_cast<double>(d.window_rows * d.window_cols);
-  const Eigen::TensorOpCost cost(window * d.out_cols * C * sizeof(T),
-                                 d.out_cols * C * sizeof(T),
-                                 window * d.out_cols * C);
+  const double window =
+      static_cast<double>(g.window[0] * g.window[1] * g.window[2]);
+  const double per_line = window * g.output[2] * C;
+  const Eigen::TensorOpCost cost(per_line * sizeof(T),
+                                 g.output[2] * C * sizeof(T), per_line);
   EigenDevice().parallelFor(
-      d.batch * d.out_rows, cost,
-      [&](Eigen::Index first, Eigen::Index last) { rows(first, last); });
+      g.batch * g.output[0] * g.output[1], cost,
+      [&](Eigen::Index first, Eigen::Index last) { lines(first, last); });
 }
 
 class PoolKernel : public OpKernel {
  public:
-  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
-      PoolKind kind, bool v2, const KernelConstruction& c) {
-    const NodeAttrs& attrs = c.attrs;
-    auto k = std::unique_ptr<PoolKernel>(new PoolKernel(kind, v2));
-    MS_RETURN_IF_ERROR(attrs.GetOr("T", DT_FLOAT, &k->dtype_));
-    const bool float_like = k->dtype_ == DT_FLOAT || k->dtype_ == DT_DOUBLE ||
-                            k->dtype_ == DT_HALF || k->dtype_ == DT_BFLOAT16;
-    bool real = false;
-    SwitchOnDataType(k->dtype_,
-                     [&](auto tag) { real = kIsRealNumber<decltype(tag)>; });
-    if ((kind == PoolKind::kAvg && !float_like) || !real) {
-      return UnsupportedDtypeError(c, k->dtype_);
-    }
-    std::string format;
-    MS_RETURN_IF_ERROR(
-        attrs.GetOr("data_format", std::string("NHWC"), &format));
-    if (format != "NHWC") {
-      return absl::UnimplementedError(absl::StrCat(
-          attrs.op(), " node '", attrs.node_name(),
-          "': only the NHWC data format is supported on CPU, got ", format));
-    }
-    MS_ASSIGN_OR_RETURN(
-        k->padding_,
-        PaddingAttr(attrs, /*allow_explicit=*/kind == PoolKind::kMax && !v2));
-    MS_ASSIGN_OR_RETURN(k->pads_,
-                        ExplicitPaddingsAttr(attrs, k->padding_, 3, 1, 2));
-    if (!v2) {
-      std::vector<int64_t> ksize, strides;
-      MS_RETURN_IF_ERROR(attrs.Get("ksize", &ksize));
-      MS_RETURN_IF_ERROR(attrs.Get("strides", &strides));
-      absl::Status status = CheckWindow(ksize, strides);
-      if (status.code() == absl::StatusCode::kInvalidArgument) {
-        return attrs.Error(status.message());
-      }
-      MS_RETURN_IF_ERROR(status);
-      k->ksize_ = ksize;
-      k->strides_ = strides;
-    }
-    const int want_inputs = v2 ? 3 : 1;
-    if (c.num_inputs != want_inputs) {
-      return attrs.Error(
-          absl::StrCat("expects ", want_inputs, " inputs, got ", c.num_inputs));
-    }
-    return std::unique_ptr<OpKernel>(std::move(k));
-  }
+  PoolKernel(PoolKind kind, bool v2, int rank, DataType dtype,
+             DataFormat format, Padding padding, std::vector<int64_t> ksize,
+             std::vector<int64_t> strides, std::array<int64_t, 4> pads)
+      : kind_(kind),
+        v2_(v2),
+        rank_(rank),
+        dtype_(dtype),
+        format_(format),
+        padding_(padding),
+        ksize_(std::move(ksize)),
+        strides_(std::move(strides)),
+        pads_(pads) {}
 
   absl::Status Compute(OpKernelContext& ctx) const override {
     const Tensor& input = ctx.input(0);
@@ -151,92 +129,42 @@ class PoolKernel : public OpKernel {
     if (v2_) {
       MS_RETURN_IF_ERROR(ReadInt32Vector(ctx.input(1), "ksize", &ksize));
       MS_RETURN_IF_ERROR(ReadInt32Vector(ctx.input(2), "strides", &strides));
-      MS_RETURN_IF_ERROR(CheckWindow(ksize, strides));
+      MS_RETURN_IF_ERROR(CheckPoolWindow(ksize, strides, rank_, format_));
     }
-    if (input.rank() != 4) {
-      return ctx.InvalidArgument(
-          absl::StrCat("tensor_in must be 4-dimensional, got ",
-                       input.shape().DebugString()));
-    }
-    PoolDims d;
-    d.batch = input.dim(0);
-    d.in_rows = input.dim(1);
-    d.in_cols = input.dim(2);
-    d.depth = input.dim(3);
-    d.window_rows = ksize[1];
-    d.window_cols = ksize[2];
-    d.stride_rows = strides[1];
-    d.stride_cols = strides[2];
-    int64_t pad_bottom = pads_[1], pad_right = pads_[3];
-    d.pad_top = pads_[0];
-    d.pad_left = pads_[2];
-    MS_RETURN_IF_ERROR(WindowedOutputSize(d.in_rows, d.window_rows, 1,
-                                          d.stride_rows, padding_, &d.out_rows,
-                                          &d.pad_top, &pad_bottom));
-    MS_RETURN_IF_ERROR(WindowedOutputSize(d.in_cols, d.window_cols, 1,
-                                          d.stride_cols, padding_, &d.out_cols,
-                                          &d.pad_left, &pad_right));
+    PoolGeometry g;
+    MS_RETURN_IF_ERROR(PoolGeometryFor(input.shape(), format_, ksize, strides,
+                                       padding_, pads_, &g));
     MS_ASSIGN_OR_RETURN(
-        TensorShape out_shape,
-        TensorShape::FromDims({d.batch, d.out_rows, d.out_cols, d.depth}));
-    MS_ASSIGN_OR_RETURN(Tensor * output,
-                        ctx.allocate_output(0, dtype_, out_shape));
+        Tensor * output,
+        ctx.allocate_output(0, dtype_, PoolOutputShape(g, format_, rank_)));
     if (output->NumElements() == 0) return absl::OkStatus();
+    const bool channels_first = format_ == DataFormat::kChannelsFirst;
+    Tensor x = input, y = *output;
+    if (channels_first) {
+      MS_ASSIGN_OR_RETURN(x, ChannelsFirstToLast(input));
+      std::vector<int64_t> dims(output->shape().dims().begin(),
+                                output->shape().dims().end());
+      dims.push_back(dims[1]);
+      dims.erase(dims.begin() + 1);
+      MS_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
+      MS_ASSIGN_OR_RETURN(y, Tensor::Create(dtype_, shape));
+    }
     SwitchOnDataType(dtype_, [&](auto tag) {
       using T = decltype(tag);
       if constexpr (kIsRealNumber<T>) {
         if (kind_ == PoolKind::kMax) {
-          PoolNHWC<PoolKind::kMax, T, T>(d, input.data<T>(), output->data<T>());
-        } else if constexpr (std::is_same_v<T, double>) {
-          PoolNHWC<PoolKind::kAvg, T, double>(d, input.data<T>(),
-                                              output->data<T>());
-        } else if constexpr (!std::is_integral_v<T>) {
-          PoolNHWC<PoolKind::kAvg, T, float>(d, input.data<T>(),
-                                             output->data<T>());
+          PoolChannelsLast<PoolKind::kMax, T, T>(g, x.data<T>(), y.data<T>());
+        } else if constexpr (kIsFloat<T>) {
+          PoolChannelsLast<PoolKind::kAvg, T, ComputeType<T>>(g, x.data<T>(),
+                                                              y.data<T>());
         }
       }
     });
+    if (channels_first) ChannelsLastToFirst(y, output);
     return absl::OkStatus();
   }
 
  private:
-  PoolKernel(PoolKind kind, bool v2) : kind_(kind), v2_(v2) {}
-
-  // TensorFlow's checks on ksize/strides, for attributes or V2 inputs.
-  static absl::Status CheckWindow(const std::vector<int64_t>& ksize,
-                                  const std::vector<int64_t>& strides) {
-    if (ksize.size() != 4) {
-      return absl::InvalidArgumentError(
-          "Sliding window ksize field must specify 4 dimensions");
-    }
-    if (strides.size() != 4) {
-      return absl::InvalidArgumentError(
-          "Sliding window stride field must specify 4 dimensions");
-    }
-    for (int i = 0; i < 4; ++i) {
-      if (ksize[i] <= 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Sliding window ksize for dimension ", i, " was zero."));
-      }
-      if (strides[i] <= 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("Stride must be > 0, but got ", strides[i]));
-      }
-      if (ksize[i] > kIntMax || strides[i] > kIntMax) {
-        return absl::InvalidArgumentError("Sliding window too large");
-      }
-    }
-    if (ksize[0] != 1 || strides[0] != 1) {
-      return absl::UnimplementedError(
-          "Pooling is not yet supported on the batch dimension.");
-    }
-    if (ksize[3] != 1 || strides[3] != 1) {
-      return absl::UnimplementedError(
-          "Pooling across the depth dimension is not supported");
-    }
-    return absl::OkStatus();
-  }
-
   static absl::Status ReadInt32Vector(const Tensor& t, const char* name,
                                       std::vector<int64_t>* out) {
     if (t.dtype() != DT_INT32 || t.rank() != 1) {
@@ -250,25 +178,64 @@ class PoolKernel : public OpKernel {
 
   const PoolKind kind_;
   const bool v2_;
-  DataType dtype_ = DT_INVALID;
-  Padding padding_ = Padding::kValid;
-  std::vector<int64_t> ksize_, strides_;
-  std::array<int64_t, 4> pads_ = {0, 0, 0, 0};  // top, bottom, left, right
+  const int rank_;
+  const DataType dtype_;
+  const DataFormat format_;
+  const Padding padding_;
+  const std::vector<int64_t> ksize_, strides_;  // empty for V2
+  const std::array<int64_t, 4> pads_;  // explicit: {before, after} per dim
 };
 
-template <PoolKind kKind, bool kV2>
-absl::StatusOr<std::unique_ptr<OpKernel>> MakePool(
+template <PoolKind kKind, int kSpatialDims, bool kV2>
+absl::StatusOr<std::unique_ptr<OpKernel>> CreatePool(
     const KernelConstruction& c) {
-  return PoolKernel::Create(kKind, kV2, c);
+  const NodeAttrs& attrs = c.attrs;
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, kV2 ? 3 : 1));
+  DataType dtype;
+  MS_RETURN_IF_ERROR(attrs.GetOr("T", DT_FLOAT, &dtype));
+  const bool supported =
+      kKind == PoolKind::kMax
+          ? DtypeIs(dtype,
+                    [](auto tag) { return kIsRealNumber<decltype(tag)>; })
+          : DtypeIs(dtype, [](auto tag) { return kIsFloat<decltype(tag)>; });
+  if (!supported) return UnsupportedDtypeError(c, dtype);
+  constexpr int kRank = kSpatialDims + 2;
+  MS_ASSIGN_OR_RETURN(DataFormat format, DataFormatAttr(attrs, kSpatialDims));
+  const bool allow_explicit =
+      kKind == PoolKind::kMax && kSpatialDims == 2 && !kV2;
+  MS_ASSIGN_OR_RETURN(Padding padding, PaddingAttr(attrs, allow_explicit));
+  std::array<int64_t, 4> pads = {0, 0, 0, 0};
+  if (kSpatialDims == 2) {
+    MS_ASSIGN_OR_RETURN(
+        pads, ExplicitPaddingsAttr(attrs, padding, ChannelDim(format, kRank),
+                                   SpatialDim(format, kRank, 0),
+                                   SpatialDim(format, kRank, 1)));
+  }
+  std::vector<int64_t> ksize, strides;
+  if (!kV2) {
+    MS_RETURN_IF_ERROR(attrs.Get("ksize", &ksize));
+    MS_RETURN_IF_ERROR(attrs.Get("strides", &strides));
+    absl::Status status = CheckPoolWindow(ksize, strides, kRank, format);
+    if (status.code() == absl::StatusCode::kInvalidArgument) {
+      return attrs.Error(status.message());
+    }
+    if (!status.ok()) return UnsupportedAttrError(c, status.message());
+  }
+  return std::make_unique<PoolKernel>(kKind, kV2, kRank, dtype, format, padding,
+                                      ksize, strides, pads);
 }
 
 }  // namespace
 
 REGISTER_KERNEL(OpSpec("MaxPool").Output("output"),
-                (MakePool<PoolKind::kMax, false>));
+                (CreatePool<PoolKind::kMax, 2, false>));
 REGISTER_KERNEL(OpSpec("MaxPoolV2").Output("output"),
-                (MakePool<PoolKind::kMax, true>));
+                (CreatePool<PoolKind::kMax, 2, true>));
 REGISTER_KERNEL(OpSpec("AvgPool").Output("output"),
-                (MakePool<PoolKind::kAvg, false>));
+                (CreatePool<PoolKind::kAvg, 2, false>));
+REGISTER_KERNEL(OpSpec("MaxPool3D").Output("output"),
+                (CreatePool<PoolKind::kMax, 3, false>));
+REGISTER_KERNEL(OpSpec("AvgPool3D").Output("output"),
+                (CreatePool<PoolKind::kAvg, 3, false>));
 
 }  // namespace model_server

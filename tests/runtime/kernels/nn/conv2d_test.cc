@@ -374,7 +374,7 @@ TEST(Conv2D, RejectsBadAttributesAtLoad) {
         h.Run({Tensor::FromVector<int64_t>({1}, TensorShape{1, 1, 1, 1}),
                Tensor::FromVector<int64_t>({1}, TensorShape{1, 1, 1, 1})});
     ASSERT_FALSE(out.ok());
-    EXPECT_NE(out.status().message().find("unsupported type int64"),
+    EXPECT_NE(out.status().message().find("unsupported dtype int64"),
               std::string::npos)
         << out.status();
   }

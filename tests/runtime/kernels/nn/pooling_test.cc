@@ -199,12 +199,15 @@ TEST(MaxPool, RejectsBadShapesAndAttributes) {
   EXPECT_NE(too_big.status().message().find("would be negative"),
             std::string::npos);
   KernelHarness h("AvgPool");
-  h.Attr("T", DT_FLOAT).Attr("padding", "SAME").Attr("data_format", "NCHW");
+  h.Attr("T", DT_FLOAT).Attr("padding", "SAME").Attr("data_format", "NHCW");
   h.Attr("ksize", std::vector<int64_t>{1, 1, 2, 2});
   h.Attr("strides", std::vector<int64_t>{1, 1, 1, 1});
-  auto nchw = h.Run({Tensor::FromVector<float>({1}, TensorShape{1, 1, 1, 1})});
-  ASSERT_FALSE(nchw.ok());
-  EXPECT_NE(nchw.status().message().find("NHWC"), std::string::npos);
+  auto format =
+      h.Run({Tensor::FromVector<float>({1}, TensorShape{1, 1, 1, 1})});
+  ASSERT_FALSE(format.ok());
+  EXPECT_NE(format.status().message().find("Invalid data format: NHCW"),
+            std::string::npos)
+      << format.status();
   KernelHarness i("AvgPool");
   i.Attr("T", DT_INT32).Attr("padding", "SAME");
   i.Attr("ksize", std::vector<int64_t>{1, 2, 2, 1});
