@@ -11,6 +11,7 @@ PACKAGES=(
   libabsl-dev libeigen3-dev libgoogle-glog-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmicrohttpd-dev libsimdjson-dev rapidjson-dev zlib1g-dev
+  libjpeg62-turbo-dev libpng-dev
 )
 # Tools only the test suite runs: qemu-user emulates an old CPU for the
 # start-up CPU check (tests/daemon/cpu_guard_test.cc); curl runs the README's
