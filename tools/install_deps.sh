@@ -12,6 +12,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libmicrohttpd-dev libsimdjson-dev rapidjson-dev zlib1g-dev
   libjpeg62-turbo-dev libpng-dev
+  libre2-dev libicu-dev
 )
 # Tools only the test suite runs: qemu-user emulates an old CPU for the
 # start-up CPU check (tests/daemon/cpu_guard_test.cc); curl runs the README's

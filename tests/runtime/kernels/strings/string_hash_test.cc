@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/kernels/strings/keyed_hashes.h"
 #include "tests/testing/kernel_harness.h"
 
 namespace model_server {
@@ -61,6 +62,47 @@ TEST(StringToHashBucketFast, RejectsNonStringInput) {
   auto out = HashBuckets(Tensor::Vector<int64_t>({1}), 3);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace model_server
+
+namespace model_server {
+namespace {
+
+TEST(StringToHashBucketStrong, MatchesTensorFlowsDocumentedBuckets) {
+  // tf.strings.to_hash_bucket_strong(["Hello", "TF"], 3, [1, 2]).
+  KernelHarness k("StringToHashBucketStrong");
+  k.Attr("num_buckets", int64_t{3}).Attr("key", std::vector<int64_t>{1, 2});
+  auto out = k.Run({Tensor::Vector<std::string>({"Hello", "TF"})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<int64_t>({2, 0}));
+}
+
+TEST(StringToHashBucketStrong, RequiresATwoElementKey) {
+  KernelHarness k("StringToHashBucketStrong");
+  k.Attr("num_buckets", int64_t{3}).Attr("key", std::vector<int64_t>{1});
+  EXPECT_EQ(k.Run({Tensor::Vector<std::string>({"a"})}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SipHash24, MatchesTheReferenceVectors) {
+  // The SipHash paper's key 00..0f; messages "" and 00..0e.
+  const uint64_t k0 = 0x0706050403020100ULL, k1 = 0x0f0e0d0c0b0a0908ULL;
+  EXPECT_EQ(SipHash24(k0, k1, ""), 0x726fdb47dd0e0e31ULL);
+  std::string fifteen;
+  for (int i = 0; i < 15; ++i) fifteen.push_back(static_cast<char>(i));
+  EXPECT_EQ(SipHash24(k0, k1, fifteen), 0xa129ca6149be45e5ULL);
+}
+
+TEST(StringToHashBucket, MatchesTensorFlowsDocumentedBuckets) {
+  // tf.strings.to_hash_bucket(["Hello", "TensorFlow", "2.x"], 3).
+  KernelHarness k("StringToHashBucket");
+  k.Attr("num_buckets", int64_t{3});
+  auto out =
+      k.Run({Tensor::Vector<std::string>({"Hello", "TensorFlow", "2.x"})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<int64_t>({2, 0, 1}));
 }
 
 }  // namespace
