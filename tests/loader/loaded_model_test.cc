@@ -16,6 +16,7 @@
 #include "runtime/tensor_proto.h"
 #include "signatures/predict.h"
 #include "tensorflow/core/example/example.pb.h"
+#include "tests/loader/predict_in_process.h"
 #include "tests/testing/kernel_harness.h"
 #include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/test_paths.h"
@@ -24,34 +25,6 @@
 
 namespace model_server {
 namespace {
-
-using Tensors = std::map<std::string, Tensor>;
-
-// Runs Predict in-process, as the daemon does, and decodes the outputs.
-absl::StatusOr<Tensors> Predict(const LoadedModel& model,
-                                const std::string& signature,
-                                const Tensors& inputs) {
-  tensorflow::serving::PredictRequest request;
-  request.mutable_model_spec()->set_name("test");
-  request.mutable_model_spec()->set_signature_name(signature);
-  for (const auto& [alias, tensor] : inputs) {
-    absl::Status status =
-        TensorToProto(tensor, &(*request.mutable_inputs())[alias]);
-    if (!status.ok()) return status;
-  }
-  tensorflow::serving::PredictResponse response;
-  std::string key;
-  absl::Status status =
-      RunPredict(model.signatures(), request, RunOptions(), &response, &key);
-  if (!status.ok()) return status;
-  Tensors outputs;
-  for (const auto& [alias, proto] : response.outputs()) {
-    absl::StatusOr<Tensor> tensor = TensorFromProto(proto);
-    if (!tensor.ok()) return tensor.status();
-    outputs[alias] = *tensor;
-  }
-  return outputs;
-}
 
 std::string SerializedExample(float x) {
   tensorflow::Example example;
