@@ -412,6 +412,35 @@ TEST(Tf1WhileLoop, MapFnOverStringsMatchesTheVectorisedOp) {
   EXPECT_EQ(result->at(0).shape(), TensorShape({4}));
 }
 
+TEST(Tf1WhileLoop, MapFnOverStringsRunsAStringPipelinePerElement) {
+  // fn = length(regex_replace(lower(word), "[aeiou]", "")): each element goes
+  // through the string ops inside the loop, as tf.map_fn over a vector of
+  // strings does.
+  GraphBuilder g;
+  std::string words = g.Placeholder("words", DT_STRING);
+  std::string out =
+      BuildMapFn(&g, words, DT_STRING, DT_INT32,
+                 [&](Tf1WhileLoopBuilder& loop, const std::string& word) {
+                   g.Op(loop.Name("lower"), "StringLower")
+                       .Input(word)
+                       .Attr("encoding", "utf-8");
+                   g.Op(loop.Name("consonants"), "StaticRegexReplace")
+                       .Input(loop.Name("lower:0"))
+                       .Attr("pattern", "[aeiouäö]")
+                       .Attr("rewrite", "")
+                       .Attr("replace_global", true);
+                   g.Op(loop.Name("length"), "StringLength")
+                       .Input(loop.Name("consonants:0"))
+                       .Attr("unit", "UTF8_CHAR");
+                   return loop.Name("length:0");
+                 });
+  auto result = RunGraph(
+      g, {"words"}, {Tensor::Vector<std::string>({"Quick", "", "ÄÖBC", "Fox"})},
+      {out});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_TENSOR_EQ(result->at(0), Tensor::Vector<int32_t>({3, 0, 2, 2}));
+}
+
 TEST(Tf1WhileLoop, MapFnOverNoElementsRunsZeroIterations) {
   GraphBuilder g;
   std::string x = g.Placeholder("x", DT_FLOAT);
