@@ -3,6 +3,8 @@
 // ConcatV2: values (N >= 2 tensors of T), axis (Tidx int32/int64 scalar, may
 //   be negative). Concat: concat_dim (int32) first, then the N values.
 // Pack: N tensors of equal shape stacked along a new axis (attr axis).
+// ParallelConcat: N tensors of shape [1, ...] stacked along axis 0 (attr
+//   shape gives the result's shape).
 // Unpack: one tensor split into attr num tensors along axis, which is
 //   removed ("output", sized by num).
 // Split: split_dim (int32), value; num_split equal pieces ("output").
@@ -213,6 +215,64 @@ class PackKernel : public OpKernel {
   const int64_t axis_;
 };
 
+// ParallelConcat: N tensors of shape [1, ...] stacked along axis 0 into attr
+// `shape` ([N, ...]; tf.parallel_stack). TensorFlow's graph rewrite turns it
+// into in-place updates of one buffer; the values are those of a concat.
+class ParallelConcatKernel : public OpKernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
+      const KernelConstruction& c) {
+    MS_ASSIGN_OR_RETURN(int n, CountAttr(c, "N", 1));
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, n));
+    PartialShape shape;
+    MS_RETURN_IF_ERROR(c.attrs.Get("shape", &shape));
+    return std::unique_ptr<OpKernel>(
+        new ParallelConcatKernel(n, std::move(shape)));
+  }
+
+  absl::Status Compute(OpKernelContext& ctx) const override {
+    const Tensor& in0 = ctx.input(0);
+    if (in0.rank() < 1 || in0.dim(0) != 1) {
+      return ctx.InvalidArgument(
+          absl::StrCat("ParallelConcat inputs must have shape [1, ...], got ",
+                       in0.shape().DebugString()));
+    }
+    std::vector<Block> blocks(n_);
+    for (int i = 0; i < n_; ++i) {
+      const Tensor& in = ctx.input(i);
+      if (in.shape() != in0.shape() || in.dtype() != in0.dtype()) {
+        return ctx.InvalidArgument(absl::StrCat(
+            "ParallelConcat inputs must all be ", DataTypeName(in0.dtype()),
+            " ", in0.shape().DebugString(), ", but values[", i, "] is ",
+            DataTypeName(in.dtype()), " ", in.shape().DebugString()));
+      }
+      blocks[i] = Block{in.raw_data(), nullptr, in.NumElements()};
+    }
+    TensorShape out_shape = in0.shape();
+    MS_RETURN_IF_ERROR(out_shape.SetDim(0, n_));
+    bool compatible = shape_.rank < 0 || shape_.rank == out_shape.rank();
+    for (int d = 0; compatible && shape_.rank >= 0 && d < shape_.rank; ++d) {
+      compatible = shape_.dims[d] < 0 || shape_.dims[d] == out_shape.dim(d);
+    }
+    if (!compatible) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "ParallelConcat of ", n_, " values of shape ",
+          in0.shape().DebugString(), " gives ", out_shape.DebugString(),
+          ", not the attr shape ", shape_.DebugString()));
+    }
+    MS_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, in0.dtype(), out_shape));
+    ConcatRows(blocks, 1, out);
+    return absl::OkStatus();
+  }
+
+ private:
+  ParallelConcatKernel(int n, PartialShape shape)
+      : n_(n), shape_(std::move(shape)) {}
+  const int n_;
+  const PartialShape shape_;
+};
+
 // Allocates the outputs of a split of `in` along `axis` into pieces of
 // `sizes`, and copies the data.
 absl::Status SplitInto(OpKernelContext& ctx, const Tensor& in, int axis,
@@ -393,6 +453,8 @@ class SplitVKernel : public OpKernel {
 REGISTER_KERNEL(OpSpec("ConcatV2").Output("output"), ConcatKernel::Create);
 REGISTER_KERNEL(OpSpec("Concat").Output("output"), ConcatKernel::Create);
 REGISTER_KERNEL(OpSpec("Pack").Output("output"), PackKernel::Create);
+REGISTER_KERNEL(OpSpec("ParallelConcat").Output("output"),
+                ParallelConcatKernel::Create);
 REGISTER_KERNEL(OpSpec("Unpack").Output("output", "num"), UnpackKernel::Create);
 REGISTER_KERNEL(OpSpec("Split").Output("output", "num_split"),
                 SplitKernel::Create);

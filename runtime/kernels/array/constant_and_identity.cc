@@ -6,6 +6,7 @@
 //   one input, forwarded as output (tensors are immutable, so forwarding shares
 //   the buffer; Snapshot needs no copy for the same reason).
 // IdentityN: N inputs forwarded; output "output" sized by the list attr T.
+// DeepCopy: x -> y, a copy in a buffer of its own (every dtype).
 // NoOp: no inputs used, no outputs.
 // Placeholder, PlaceholderV2: fail with TensorFlow's "You must feed a value"
 //   error when run unfed (a fed placeholder's kernel never runs).
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/array/data_movement.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -74,6 +76,24 @@ class ForwardKernel : public OpKernel {
     for (int i = 0; i < ctx.num_outputs(); ++i) {
       ctx.set_output(i, ctx.input(i));
     }
+    return absl::OkStatus();
+  }
+};
+
+class DeepCopyKernel : public OpKernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
+      const KernelConstruction& c) {
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
+    return std::unique_ptr<OpKernel>(new DeepCopyKernel());
+  }
+
+  absl::Status Compute(OpKernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    MS_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    const Dims dims(x.shape().dims().begin(), x.shape().dims().end());
+    CopyView(x, 0, dims, StridesOf(dims), y);
     return absl::OkStatus();
   }
 };
@@ -254,6 +274,7 @@ REGISTER_KERNEL(OpSpec("PlaceholderWithDefault").Output("output"),
                 ForwardKernel::Create);
 REGISTER_KERNEL(OpSpec("IdentityN").Output("output", "T"),
                 ForwardKernel::CreateN);
+REGISTER_KERNEL(OpSpec("DeepCopy").Output("y"), DeepCopyKernel::Create);
 REGISTER_KERNEL(OpSpec("NoOp"), MakeSimpleKernel<NoOpKernel>);
 REGISTER_KERNEL(OpSpec("Placeholder").Output("output"),
                 PlaceholderKernel::Create);

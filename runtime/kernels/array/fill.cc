@@ -1,4 +1,7 @@
 // Fill: dims (index_type), value. ZerosLike / OnesLike: x -> "y".
+// Empty: shape (int32 vector) -> output of attr dtype; attr init. The
+//   elements are zeros (empty strings) whether or not init is set: TensorFlow
+//   leaves them unspecified without init.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -8,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/kernels/array/data_movement.h"
 #include "runtime/kernels/kernel_util.h"
+#include "runtime/kernels/shape_input.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -102,8 +106,40 @@ class FillLikeKernel : public OpKernel {
   }
 };
 
+class EmptyKernel : public OpKernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
+      const KernelConstruction& c) {
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
+    DataType dtype;
+    MS_RETURN_IF_ERROR(c.attrs.Get("dtype", &dtype));
+    if (dtype == DT_RESOURCE || dtype == DT_VARIANT) {
+      return UnsupportedDtypeError(c, dtype);
+    }
+    return std::unique_ptr<OpKernel>(new EmptyKernel(dtype));
+  }
+
+  absl::Status Compute(OpKernelContext& ctx) const override {
+    MS_ASSIGN_OR_RETURN(TensorShape shape,
+                        ShapeFromTensor(ctx.input(0), "shape"));
+    MS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocate_output(0, dtype_, shape));
+    if (dtype_ != DT_STRING) {
+      SwitchOnMoveType(dtype_, [&](auto tag) {
+        using T = decltype(tag);
+        FillWith<T>(DataAs<T>(out), out->NumElements(), T{});
+      });
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  explicit EmptyKernel(DataType dtype) : dtype_(dtype) {}
+  const DataType dtype_;
+};
+
 }  // namespace
 
+REGISTER_KERNEL(OpSpec("Empty").Output("output"), EmptyKernel::Create);
 REGISTER_KERNEL(OpSpec("Fill").Output("output"), FillKernel::Create);
 REGISTER_KERNEL(OpSpec("ZerosLike").Output("y"), FillLikeKernel<false>::Create);
 REGISTER_KERNEL(OpSpec("OnesLike").Output("y"), FillLikeKernel<true>::Create);

@@ -1,7 +1,11 @@
 // Transpose: x, perm (Tperm int32/int64) -> "y". Every dtype
 // (data_movement.h); numbers of collapsed rank 2..5 are shuffled by Eigen.
+// InvertPermutation: x (T int32/int64 vector, a permutation of 0..n-1) ->
+//   "y" with y[x[i]] = i; TensorFlow's texts for values out of range or
+//   repeated.
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -136,8 +140,59 @@ class TransposeKernel : public OpKernel {
   }
 };
 
+class InvertPermutationKernel : public OpKernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(
+      const KernelConstruction& c) {
+    MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
+    MS_RETURN_IF_ERROR(CheckIndexTypeAttr(c, "T"));
+    return std::unique_ptr<OpKernel>(new InvertPermutationKernel());
+  }
+
+  absl::Status Compute(OpKernelContext& ctx) const override {
+    const Tensor& x = ctx.input(0);
+    MS_RETURN_IF_ERROR(CheckIntTensor(x, "x"));
+    if (x.rank() != 1) {
+      return ctx.InvalidArgument(
+          absl::StrCat("invert_permutation expects a 1D vector. Got shape ",
+                       x.shape().DebugString()));
+    }
+    const int64_t n = x.NumElements();
+    if (n > std::numeric_limits<int32_t>::max()) {
+      return ctx.InvalidArgument(
+          "permutation of nonnegative int32s must have <= int32 max "
+          "elements");
+    }
+    MS_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    std::vector<int64_t> inverse(n, -1);
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t d = IntAt(x, i);
+      if (d < 0 || d >= n) {
+        return ctx.InvalidArgument(
+            absl::StrCat(d, " is not between 0 and ", n));
+      }
+      if (inverse[d] != -1) {
+        return ctx.InvalidArgument(
+            absl::StrCat(d, " is duplicated in the input."));
+      }
+      inverse[d] = i;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (x.dtype() == DT_INT32) {
+        y->data<int32_t>()[i] = static_cast<int32_t>(inverse[i]);
+      } else {
+        y->data<int64_t>()[i] = inverse[i];
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+
 }  // namespace
 
+REGISTER_KERNEL(OpSpec("InvertPermutation").Output("y"),
+                InvertPermutationKernel::Create);
 REGISTER_KERNEL(OpSpec("Transpose").Output("y"), TransposeKernel::Create);
 
 }  // namespace model_server

@@ -4,13 +4,7 @@
 // Input: shape (T int32/int64 vector). Attrs: dtype (half, bfloat16, float,
 // double), seed, seed2. Output: "output".
 //
-// Deliberate difference from TensorFlow: the values are not bit-identical to
-// TensorFlow's Philox stream. Each call draws from its own std::mt19937_64
-// seeded with a mix of (seed, seed2, a per-kernel call counter), so
-// concurrent requests never share generator state; as in TensorFlow, a
-// kernel with a non-zero seed produces the same sequence of tensors across
-// calls from load, and seed = seed2 = 0 means "seed randomly".
-#include <atomic>
+// Seeding and the generators: random_source.h.
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -19,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/random/random_source.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
 #include "runtime/status_macros.h"
@@ -27,46 +22,6 @@ namespace model_server {
 namespace {
 
 enum class Distribution { kUniform, kNormal, kTruncatedNormal };
-
-// SplitMix64 finalizer: spreads nearby seeds over the whole state space.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-// Uniform double in [0, 1) from 53 random bits.
-double Uniform(std::mt19937_64& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
-
-// Standard normal values by the Box-Muller transform, two at a time.
-class NormalSource {
- public:
-  explicit NormalSource(std::mt19937_64& rng) : rng_(rng) {}
-  double Next() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    double u1;
-    do {
-      u1 = Uniform(rng_);
-    } while (u1 <= 0.0);
-    const double u2 = Uniform(rng_);
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    const double theta = 6.283185307179586476925 * u2;  // 2 pi
-    spare_ = r * std::sin(theta);
-    has_spare_ = true;
-    return r * std::cos(theta);
-  }
-
- private:
-  std::mt19937_64& rng_;
-  double spare_ = 0;
-  bool has_spare_ = false;
-};
 
 class RandomKernel : public OpKernel {
  public:
@@ -83,17 +38,7 @@ class RandomKernel : public OpKernel {
         dtype != DT_BFLOAT16) {
       return UnsupportedDtypeError(c, dtype);
     }
-    int64_t seed, seed2;
-    MS_RETURN_IF_ERROR(c.attrs.GetOr("seed", int64_t{0}, &seed));
-    MS_RETURN_IF_ERROR(c.attrs.GetOr("seed2", int64_t{0}, &seed2));
-    uint64_t base;
-    if (seed == 0 && seed2 == 0) {
-      std::random_device device;
-      base = (static_cast<uint64_t>(device()) << 32) ^ device();
-    } else {
-      base = Mix(static_cast<uint64_t>(seed)) ^
-             Mix(Mix(static_cast<uint64_t>(seed2)));
-    }
+    MS_ASSIGN_OR_RETURN(uint64_t base, RandomStream::BaseSeed(c));
     return std::unique_ptr<OpKernel>(new RandomKernel(kDist, dtype, base));
   }
 
@@ -116,7 +61,7 @@ class RandomKernel : public OpKernel {
     }
     MS_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
     MS_ASSIGN_OR_RETURN(Tensor * out, ctx.allocate_output(0, dtype_, shape));
-    std::mt19937_64 rng(Mix(base_ ^ Mix(calls_.fetch_add(1))));
+    std::mt19937_64 rng = stream_.Next();
     switch (dtype_) {
       case DT_FLOAT:
         Fill(rng, out->flat<float>());
@@ -136,7 +81,7 @@ class RandomKernel : public OpKernel {
 
  private:
   RandomKernel(Distribution dist, DataType dtype, uint64_t base)
-      : dist_(dist), dtype_(dtype), base_(base) {}
+      : dist_(dist), dtype_(dtype), stream_(base) {}
 
   template <typename T>
   void Fill(std::mt19937_64& rng, absl::Span<T> out) const {
@@ -146,7 +91,7 @@ class RandomKernel : public OpKernel {
           // Rounding to a narrow type can reach 1.0; draw again then, so
           // the range stays [0, 1) as in TensorFlow.
           do {
-            v = static_cast<T>(Uniform(rng));
+            v = static_cast<T>(UniformDouble(rng));
           } while (!(static_cast<double>(v) < 1.0));
         }
         break;
@@ -171,10 +116,7 @@ class RandomKernel : public OpKernel {
 
   const Distribution dist_;
   const DataType dtype_;
-  const uint64_t base_;
-  // Counts calls so successive runs differ; atomic, so Compute stays
-  // thread-safe.
-  mutable std::atomic<uint64_t> calls_{0};
+  const RandomStream stream_;
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 //   outputs a reference to it ("ref").
 // Assign: ref input 0, value input 1; attrs T, validate_shape (default true),
 //   use_locking. Replaces the value and outputs the reference ("output_ref").
+//   A plain tensor as input 0 (a variable that freeze_graph turned into a
+//   Const) gives the value itself, what TensorFlow computed before freezing.
 // AssignAdd / AssignSub: ref input 0, value input 1 of the same shape;
 //   numeric T. Updates in place (atomically) and outputs the reference.
 // IsVariableInitialized: ref input 0; bool scalar "is_initialized".
@@ -94,8 +96,21 @@ class AssignKernel : public OpKernel {
   }
 
   absl::Status Compute(OpKernelContext& ctx) const override {
-    MS_ASSIGN_OR_RETURN(std::shared_ptr<Variable> var, RefInput(ctx, 0));
     const Tensor& value = ctx.input(1);
+    if (ctx.ref_input(0) == nullptr) {
+      // A frozen graph's Const in place of the variable: the assignment is
+      // its value, as TensorFlow computed it before freezing.
+      const Tensor& old = ctx.input(0);
+      if (validate_shape_ && old.shape() != value.shape()) {
+        return ctx.InvalidArgument(absl::StrCat(
+            "Assign requires shapes of both tensors to match. lhs shape= ",
+            old.shape().DebugString(),
+            " rhs shape= ", value.shape().DebugString()));
+      }
+      ctx.set_output(0, value);
+      return absl::OkStatus();
+    }
+    MS_ASSIGN_OR_RETURN(std::shared_ptr<Variable> var, RefInput(ctx, 0));
     if (value.dtype() != var->dtype()) {
       return ctx.InvalidArgument(absl::StrCat(
           "Assign of a ", DataTypeName(value.dtype()), " value to variable ",

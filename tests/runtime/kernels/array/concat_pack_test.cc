@@ -290,5 +290,36 @@ TEST(SplitV, RejectsBadSizes) {
   EXPECT_THAT(out.status().message(), HasSubstr("size of the split_tensor"));
 }
 
+TEST(ParallelConcat, StacksValuesOfLeadingDimensionOne) {
+  KernelHarness k("ParallelConcat");
+  k.Attr("T", DT_FLOAT).Attr("N", 3).ShapeAttr("shape", {3, 2});
+  auto out = k.Run({Tensor::FromVector<float>({1, 2}, TensorShape{1, 2}),
+                    Tensor::FromVector<float>({3, 4}, TensorShape{1, 2}),
+                    Tensor::FromVector<float>({5, 6}, TensorShape{1, 2})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::FromVector<float>({1, 2, 3, 4, 5, 6},
+                                                         TensorShape{3, 2}));
+  KernelHarness e("ParallelConcat");
+  e.Attr("T", DT_FLOAT).Attr("N", 2).ShapeAttr("shape", {2, 0});
+  out = e.Run({Tensor::FromVector<float>({}, TensorShape{1, 0}),
+               Tensor::FromVector<float>({}, TensorShape{1, 0})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->at(0).shape(), (TensorShape{2, 0}));
+}
+
+TEST(ParallelConcat, RejectsValuesThatDoNotFitTheShape) {
+  KernelHarness k("ParallelConcat");
+  k.Attr("T", DT_FLOAT).Attr("N", 2).ShapeAttr("shape", {2, 3});
+  auto out = k.Run({Tensor::FromVector<float>({1, 2}, TensorShape{1, 2}),
+                    Tensor::FromVector<float>({3, 4}, TensorShape{1, 2})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  out =
+      k.Run({Tensor::FromVector<float>({1, 2, 3}, TensorShape{1, 3}),
+             Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, TensorShape{2, 3})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace model_server

@@ -216,5 +216,25 @@ TEST(CheckNumerics, RejectsIntegerTypeAtLoad) {
   EXPECT_FALSE(k.Run({Tensor::Scalar<int32_t>(1)}).ok());
 }
 
+TEST(DeepCopy, CopiesEveryDtypeIntoItsOwnBuffer) {
+  KernelHarness k("DeepCopy");
+  k.Attr("T", DT_HALF);
+  Tensor x = Tensor::Vector<Eigen::half>({Eigen::half(1.5f), Eigen::half(-2)});
+  auto out = k.Run({x});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), x);
+  EXPECT_NE(out->at(0).raw_data(), x.raw_data());
+  KernelHarness s("DeepCopy");
+  s.Attr("T", DT_STRING);
+  out = s.Run({Tensor::Vector<std::string>({"a", "bc"})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<std::string>({"a", "bc"}));
+  KernelHarness e("DeepCopy");
+  e.Attr("T", DT_INT8);
+  out = e.Run({Tensor::FromVector<int8_t>({}, TensorShape{3, 0})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->at(0).shape(), (TensorShape{3, 0}));
+}
+
 }  // namespace
 }  // namespace model_server

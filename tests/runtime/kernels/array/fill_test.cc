@@ -69,5 +69,35 @@ TEST(OnesLike, OnesOfNumbersAndBools) {
   EXPECT_FALSE(s.Run({Tensor::Vector<std::string>({"a"})}).ok());
 }
 
+TEST(Empty, MakesAZeroFilledTensorOfTheShape) {
+  KernelHarness k("Empty");
+  k.Attr("dtype", DT_DOUBLE).Attr("init", true);
+  auto out = k.Run({Tensor::Vector<int32_t>({2, 3})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::FromVector<double>({0, 0, 0, 0, 0, 0},
+                                                          TensorShape{2, 3}));
+  KernelHarness s("Empty");
+  s.Attr("dtype", DT_STRING);
+  out = s.Run({Tensor::Vector<int32_t>({0, 4})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->at(0).shape(), (TensorShape{0, 4}));
+}
+
+TEST(Empty, RejectsBadShapes) {
+  KernelHarness k("Empty");
+  k.Attr("dtype", DT_FLOAT);
+  auto out = k.Run({Tensor::Vector<int32_t>({2, -1})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(out.status().message(),
+              ::testing::HasSubstr("Dimension -1 must be >= 0"));
+  out = k.Run({Tensor::Scalar<int32_t>(2)});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  out = k.Run({Tensor::Vector<int32_t>({1 << 20, 1 << 20})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
 }  // namespace
 }  // namespace model_server

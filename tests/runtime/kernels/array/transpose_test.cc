@@ -94,5 +94,36 @@ TEST(Transpose, RejectsBadPermutations) {
                         "is a vector of size 1"));
 }
 
+TEST(InvertPermutation, InvertsAPermutation) {
+  KernelHarness k("InvertPermutation");
+  k.Attr("T", DT_INT32);
+  auto out = k.Run({Tensor::Vector<int32_t>({3, 4, 0, 2, 1})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<int32_t>({2, 4, 3, 0, 1}));
+  KernelHarness k64("InvertPermutation");
+  k64.Attr("T", DT_INT64);
+  out = k64.Run({Tensor::Vector<int64_t>({})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->at(0).NumElements(), 0);
+}
+
+TEST(InvertPermutation, RejectsValuesOutOfRangeOrRepeated) {
+  KernelHarness k("InvertPermutation");
+  k.Attr("T", DT_INT32);
+  auto out = k.Run({Tensor::Vector<int32_t>({0, 3, 1})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(out.status().message(),
+              ::testing::HasSubstr("3 is not between 0 and 3"));
+  out = k.Run({Tensor::Vector<int32_t>({0, 1, 1})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(out.status().message(),
+              ::testing::HasSubstr("1 is duplicated in the input."));
+  out = k.Run({Tensor::Scalar<int32_t>(0)});
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(out.status().message(),
+              ::testing::HasSubstr("invert_permutation expects a 1D vector."));
+}
+
 }  // namespace
 }  // namespace model_server

@@ -207,14 +207,6 @@ TEST(Assign, ValidateShapeRejectsNewShape) {
   EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<float>({1, 2, 3}));
 }
 
-TEST(Assign, RejectsPlainTensorInput) {
-  KernelHarness k("Assign");
-  k.Attr("T", DT_FLOAT);
-  auto out = k.Run({Tensor::Scalar(1.f), Tensor::Scalar(2.f)});
-  ASSERT_FALSE(out.ok());
-  EXPECT_THAT(out.status().message(), HasSubstr("reference"));
-}
-
 TEST(Assign, RejectsDtypeMismatch) {
   GraphBuilder b;
   b.Variable("v", DT_FLOAT, {});
@@ -315,6 +307,61 @@ TEST(VariableV2, RejectsMissingDtype) {
   KernelHarness k("VariableV2");
   k.ShapeAttr("shape", {2});
   EXPECT_FALSE(k.Run({}).ok());
+}
+
+// The TF1 scatter ops update the variable behind their ref input in place.
+TEST(RefVariables, ScatterOpsUpdateTheVariableInPlace) {
+  GraphBuilder b;
+  b.Variable("v", DT_FLOAT, {3, 2});
+  b.Const("init_value",
+          Tensor::FromVector<float>({1, 2, 3, 4, 5, 6}, TensorShape{3, 2}));
+  b.Op("v/Assign", "Assign", {"v", "init_value"}, DT_FLOAT);
+  b.Const("rows", Tensor::Vector<int32_t>({2, 0}));
+  b.Const("updates",
+          Tensor::FromVector<float>({10, 20, 30, 40}, TensorShape{2, 2}));
+  b.Op("scatter_add", "ScatterAdd", {"v", "rows", "updates"}, DT_FLOAT);
+  b.Const("nd_indices", Tensor::FromVector<int32_t>({1, 1}, TensorShape{1, 2}));
+  b.Const("nd_updates", Tensor::Vector<float>({-1}));
+  b.Op("nd_update", "ScatterNdUpdate", {"v", "nd_indices", "nd_updates"},
+       DT_FLOAT);
+  std::unique_ptr<Graph> graph = b.Build();
+  ResourceManager resources;
+
+  auto out = RunGraph(*graph, &resources, {"scatter_add:0"});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(RunGraph(*graph, &resources, {}, {"v/Assign"}).ok());
+  out = RunGraph(*graph, &resources, {"scatter_add:0"});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::FromVector<float>({31, 42, 3, 4, 15, 26},
+                                                         TensorShape{3, 2}));
+  out = RunGraph(*graph, &resources, {"nd_update:0"});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::FromVector<float>(
+                                   {31, 42, 3, -1, 15, 26}, TensorShape{3, 2}));
+  auto var = FindVariable(resources, "v");
+  ASSERT_NE(var, nullptr);
+  auto value = var->Read();
+  ASSERT_TRUE(value.ok());
+  EXPECT_TENSOR_EQ(*value, Tensor::FromVector<float>({31, 42, 3, -1, 15, 26},
+                                                     TensorShape{3, 2}));
+}
+
+// freeze_graph turns variables into Consts but keeps their Assign ops: the
+// assignment then gives its value.
+TEST(Assign, ToAPlainTensorGivesTheValue) {
+  KernelHarness k("Assign");
+  k.Attr("T", DT_FLOAT);
+  auto out =
+      k.Run({Tensor::Vector<float>({0, 0}), Tensor::Vector<float>({1, 2})});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_EQ(out->at(0), Tensor::Vector<float>({1, 2}));
+  out =
+      k.Run({Tensor::Vector<float>({0, 0}), Tensor::Vector<float>({1, 2, 3})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_THAT(out.status().message(),
+              HasSubstr("Assign requires shapes of both tensors to match."));
 }
 
 }  // namespace
