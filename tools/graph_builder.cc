@@ -134,6 +134,16 @@ NodeBuilder& NodeBuilder::FuncAttr(const std::string& name,
   return *this;
 }
 
+NodeBuilder& NodeBuilder::FuncListAttr(
+    const std::string& name, const std::vector<std::string>& function_names) {
+  auto* list = AttrOf(node_, name).mutable_list();
+  list->Clear();
+  for (const std::string& function : function_names) {
+    list->add_func()->set_name(function);
+  }
+  return *this;
+}
+
 NodeBuilder& NodeBuilder::RawAttr(const std::string& name,
                                   const tensorflow::AttrValue& value) {
   AttrOf(node_, name) = value;

@@ -75,6 +75,9 @@ class NodeBuilder {
   // A func attr naming a FunctionDef of the graph's library.
   NodeBuilder& FuncAttr(const std::string& name,
                         const std::string& function_name);
+  // A list(func) attr (Case's `branches`).
+  NodeBuilder& FuncListAttr(const std::string& name,
+                            const std::vector<std::string>& function_names);
   // Any attr, as an AttrValue proto.
   NodeBuilder& RawAttr(const std::string& name,
                        const tensorflow::AttrValue& value);
