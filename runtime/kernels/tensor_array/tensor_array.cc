@@ -8,47 +8,6 @@
 
 namespace model_server {
 
-bool IsCompatible(const PartialShape& partial, const TensorShape& shape) {
-  if (partial.rank < 0) return true;
-  if (partial.rank != shape.rank()) return false;
-  for (int d = 0; d < shape.rank(); ++d) {
-    if (partial.dims[d] >= 0 && partial.dims[d] != shape.dim(d)) return false;
-  }
-  return true;
-}
-
-absl::StatusOr<PartialShape> MergeShapes(const PartialShape& a,
-                                         const PartialShape& b) {
-  if (a.rank < 0) return b;
-  if (b.rank < 0) return a;
-  auto incompatible = [&] {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Incompatible shapes during merge: ", a.DebugString(),
-                     " vs. ", b.DebugString()));
-  };
-  if (a.rank != b.rank) return incompatible();
-  PartialShape merged = a;
-  for (int d = 0; d < a.rank; ++d) {
-    if (a.dims[d] >= 0 && b.dims[d] >= 0 && a.dims[d] != b.dims[d]) {
-      return incompatible();
-    }
-    if (merged.dims[d] < 0) merged.dims[d] = b.dims[d];
-  }
-  return merged;
-}
-
-absl::StatusOr<TensorShape> ToTensorShape(const PartialShape& partial) {
-  return TensorShape::FromDims(partial.dims);
-}
-
-absl::StatusOr<Tensor> ZerosTensor(DataType dtype, const TensorShape& shape) {
-  MS_ASSIGN_OR_RETURN(Tensor zeros, Tensor::Create(dtype, shape));
-  if (IsPodDataType(dtype) && zeros.TotalBytes() > 0) {
-    std::memset(zeros.raw_data(), 0, zeros.TotalBytes());
-  }
-  return zeros;
-}
-
 absl::StatusOr<std::shared_ptr<TensorArray>> TensorArray::Create(
     Options options, int64_t size) {
   if (size < 0) return absl::InvalidArgumentError("Size should be >= 0.");

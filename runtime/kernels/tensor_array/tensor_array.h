@@ -28,20 +28,12 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "runtime/kernels/partial_shapes.h"
 #include "runtime/node_attrs.h"
 #include "runtime/resource.h"
 #include "runtime/tensor.h"
 
 namespace model_server {
-
-// Shape helpers with TensorFlow's PartialTensorShape rules.
-bool IsCompatible(const PartialShape& partial, const TensorShape& shape);
-// The most specific shape compatible with both; INVALID_ARGUMENT
-// "Incompatible shapes during merge: a vs. b" when none is.
-absl::StatusOr<PartialShape> MergeShapes(const PartialShape& a,
-                                         const PartialShape& b);
-// REQUIRES: partial.IsFullyDefined().
-absl::StatusOr<TensorShape> ToTensorShape(const PartialShape& partial);
 
 class TensorArray final : public ResourceBase {
  public:
@@ -112,10 +104,6 @@ class TensorArray final : public ResourceBase {
 // is a DT_RESOURCE scalar made by TensorArrayV3.
 absl::StatusOr<std::shared_ptr<TensorArray>> TensorArrayFromHandle(
     const Tensor& handle);
-
-// A tensor of `dtype` and `shape` filled with zeros (empty strings, null
-// resources).
-absl::StatusOr<Tensor> ZerosTensor(DataType dtype, const TensorShape& shape);
 
 }  // namespace model_server
 
