@@ -77,6 +77,7 @@ std::shared_ptr<ServedModel> ModelManager::NewServedModel(
   model_options.warmup = options_.warmup;
   model_options.max_num_load_retries = options_.max_num_load_retries;
   model_options.load_retry_interval = options_.load_retry_interval;
+  model_options.load_observer = options_.load_observer;
   return ServedModel::Create(std::move(model_options), threads_,
                              std::move(board));
 }

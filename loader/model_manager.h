@@ -71,6 +71,9 @@ struct ModelManagerOptions {
   int load_thread_nice_increment = 10;
   // --allow_version_labels_for_unavailable_models.
   bool allow_version_labels_for_unavailable_models = false;
+  // Told about every load attempt of every model (metrics); null: nobody.
+  // Must outlive the manager.
+  LoadObserver* load_observer = nullptr;
 };
 
 class ModelManager {

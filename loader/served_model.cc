@@ -1,8 +1,11 @@
 #include "loader/served_model.h"
 
+#include <filesystem>
+#include <system_error>
 #include <utility>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
 #include "loader/servable_request.h"
@@ -235,11 +238,33 @@ absl::StatusOr<ServableHandle> ServedModel::LoadOnce(int64_t version,
                                                      const std::string& path) {
   LOG(INFO) << "Loading servable version " << IdText(version) << " from "
             << path;
+  LoadAttempt attempt;
+  attempt.model_name = options_.model_name;
+  attempt.version = version;
+  attempt.path = path;
+  // Tells the observer how this attempt went, however it ends.
+  absl::Cleanup report = [this, &attempt] {
+    if (options_.load_observer != nullptr) {
+      options_.load_observer->OnLoadAttempt(attempt);
+    }
+  };
+
   const absl::Time start = absl::Now();
   absl::StatusOr<std::unique_ptr<LoadedModel>> model =
       LoadedModel::Load(path, options_.load);
+  attempt.load_time = absl::Now() - start;
+  attempt.load_status = model.status();
   if (!model.ok()) return model.status();
+  const absl::Time warmup_start = absl::Now();
   absl::StatusOr<int64_t> warmup = RunWarmup(**model, options_.warmup);
+  std::error_code no_file;
+  if (options_.warmup.enabled &&
+      std::filesystem::exists(
+          absl::StrCat((*model)->export_dir(), "/", kWarmupRequestsFile),
+          no_file)) {
+    attempt.warmup = LoadAttempt::Warmup{
+        warmup.status(), absl::Now() - warmup_start, warmup.value_or(0)};
+  }
   if (!warmup.ok()) return warmup.status();
   warmup_requests_replayed_ += *warmup;
   LOG(INFO) << "Successfully loaded servable version " << IdText(version)

@@ -34,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "loader/load_observer.h"
 #include "loader/loaded_model.h"
 #include "loader/servable.h"
 #include "loader/version_policy.h"
@@ -52,6 +53,8 @@ struct ServedModelOptions {
   WarmupOptions warmup;
   int max_num_load_retries = 5;
   absl::Duration load_retry_interval = absl::Seconds(60);
+  // Told about every load attempt; null: nobody. Must outlive the model.
+  LoadObserver* load_observer = nullptr;
 };
 
 // The threads a server's models share.

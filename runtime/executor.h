@@ -13,6 +13,7 @@
 #ifndef MODEL_SERVER_RUNTIME_EXECUTOR_H_
 #define MODEL_SERVER_RUNTIME_EXECUTOR_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -22,12 +23,25 @@
 
 namespace model_server {
 
+// What the runs of one request report back to the code that asked for them
+// (request metrics). Filled by signatures/ (Signature::Run).
+struct RunReport {
+  // Wall time spent running signature plans, summed when one request runs
+  // several (MultiInference). Excludes decoding inputs and encoding outputs.
+  absl::Duration run_time;
+  // The key of the signature that ran last; "" if none ran.
+  std::string signature_key;
+};
+
 struct RunOptions {
   // Deepest nesting of function calls (and loop bodies) allowed.
   int max_call_depth = 100;
   // Runs still going at the deadline fail with DEADLINE_EXCEEDED (checked
   // between steps and loop iterations).
   absl::Time deadline = absl::InfiniteFuture();
+  // Where signature runs report; null: nowhere. Not thread-safe: one
+  // request's runs are sequential.
+  RunReport* report = nullptr;
 };
 
 // Per-run state shared by a run and the functions it calls.

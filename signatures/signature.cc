@@ -4,6 +4,7 @@
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "runtime/missing_ops.h"
 #include "runtime/tensor_proto.h"
 
@@ -107,7 +108,12 @@ absl::Status Signature::Run(absl::Span<const Tensor* const> inputs,
   }
   RunState state(options);
   std::vector<Tensor> all;
+  const absl::Time start = absl::Now();
   absl::Status status = RunPlan(*plan_, feeds, &all, &state);
+  if (options.report != nullptr) {
+    options.report->run_time += absl::Now() - start;
+    options.report->signature_key = key_;
+  }
   if (!status.ok()) return status;
   results->clear();
   results->reserve(wanted.size());
