@@ -110,6 +110,18 @@ const std::vector<FlagSpec>& AllFlags() {
        "Off by default: TF2 exports often say predict for every signature, "
        "and Classify/Regress check the signature's inputs and outputs either "
        "way."},
+      {"enable_grpc_healthcheck_service",
+       &DaemonFlags::enable_grpc_healthcheck_service,
+       "Enable the standard gRPC health service (grpc.health.v1.Health): "
+       "SERVING once every configured model has a version AVAILABLE, "
+       "NOT_SERVING before that and while draining after SIGTERM. The REST "
+       "port answers the same at /v2/health/ready (200 or 503); "
+       "/v2/health/live is 200 while the process answers."},
+      {"monitoring_config_file", &DaemonFlags::monitoring_config_file,
+       "If non-empty, read a text-format tensorflow.serving.MonitoringConfig "
+       "from this file; with prometheus_config { enable: true } the REST port "
+       "serves Prometheus metrics at its path (default "
+       "/monitoring/prometheus/metrics)."},
       {"version", &DaemonFlags::version, "Display version and exit"},
       {"help", &DaemonFlags::help, "Print this usage text and exit"},
   };

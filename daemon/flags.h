@@ -45,6 +45,9 @@ struct DaemonFlags {
   int32_t num_request_iterations_for_warmup = 0;
   std::string grpc_channel_arguments;
   bool enable_signature_method_name_check = false;
+  // On by default (TF Serving: off): probes and balancers expect it.
+  bool enable_grpc_healthcheck_service = true;
+  std::string monitoring_config_file;
   bool version = false;
   bool help = false;
 };

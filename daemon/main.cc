@@ -7,28 +7,40 @@
 //
 // Start-up: parse flags, read the model config (the file, or the one model
 // of --model_name/--model_base_path), load the models' current versions (so
-// the first request finds them), then listen. A config that does not parse
-// or validate stops the start (exit 1); a model that cannot load leaves the
-// server up with its error in GetModelStatus. SIGTERM/SIGINT: stop accepting
-// calls, let those in flight finish (up to kShutdownGrace), exit 0. See
-// flags.h for the exit codes.
+// the first request finds them), then listen; systemd hears READY=1 once
+// every model serves (systemd_notifier.h). A
+// config that does not parse or validate stops the start (exit 1); a model
+// that cannot load leaves the server up with its error in GetModelStatus and
+// the health service NOT_SERVING (server_health.h).
+//
+// SIGTERM/SIGINT: health turns NOT_SERVING and systemd hears STOPPING=1;
+// then gRPC and REST stop accepting at the same moment and drain together:
+// calls in flight get up to kShutdownGrace in all, then exit 0. See flags.h
+// for the exit codes.
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "daemon/config_reloader.h"
 #include "daemon/flags.h"
 #include "daemon/grpc_channel_arguments.h"
+#include "daemon/health_service.h"
+#include "daemon/metrics/monitoring_config.h"
+#include "daemon/metrics/server_metrics.h"
 #include "daemon/model_config_file.h"
 #include "daemon/rest/http_server.h"
 #include "daemon/rest/rest_api_handler.h"
 #include "daemon/server.h"
+#include "daemon/server_health.h"
+#include "daemon/systemd_notifier.h"
 #include "daemon/termination_signals.h"
 #include "glog/logging.h"
 #include "loader/model_manager.h"
@@ -112,6 +124,24 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(
   return HttpServer::Start(options, router);
 }
 
+// GET /v2/health/live: 200 while the process answers. GET
+// /v2/health/ready: 200 when ServerHealth says serving, else 503 (the paths
+// and codes of Triton, OpenVINO Model Server and KServe's v2 protocol).
+void AddHealthRoutes(const ServerHealth* health, HttpRouter* router) {
+  router->Add("GET", "/v2/health/live", [](const HttpRequest&) {
+    HttpResponse response;
+    response.body = "{\"live\": true}";
+    return response;
+  });
+  router->Add("GET", "/v2/health/ready", [health](const HttpRequest&) {
+    HttpResponse response;
+    const bool ready = health->Serving();
+    response.status = ready ? 200 : 503;
+    response.body = ready ? "{\"ready\": true}" : "{\"ready\": false}";
+    return response;
+  });
+}
+
 int Run(const DaemonFlags& flags) {
   std::string config_text;
   absl::StatusOr<std::vector<ServedModelConfig>> startup_models =
@@ -122,7 +152,25 @@ int Run(const DaemonFlags& flags) {
   }
   LOG(INFO) << "Loading with saved model tags "
             << absl::StrJoin(ParseSavedModelTags(flags.saved_model_tags), ",");
-  ModelManager models(ManagerOptions(flags));
+  std::optional<std::string> metrics_path;
+  if (!flags.monitoring_config_file.empty()) {
+    absl::StatusOr<std::optional<std::string>> monitoring =
+        ReadMonitoringConfig(flags.monitoring_config_file);
+    if (!monitoring.ok()) {
+      LOG(ERROR) << "Failed to start server. Error: " << monitoring.status();
+      ExitNow(kExitStartFailure);
+    }
+    metrics_path = *monitoring;
+    if (metrics_path.has_value() && flags.rest_api_port == 0) {
+      LOG(WARNING) << "Prometheus metrics are enabled but --rest_api_port is "
+                      "0: the metrics page is served on the REST port only";
+    }
+  }
+  ServerMetrics metrics;
+  ModelManagerOptions manager_options = ManagerOptions(flags);
+  manager_options.load_observer = &metrics;
+  ModelManager models(manager_options);
+  metrics.set_models(&models);
   absl::Status loaded = models.ReloadConfig(*startup_models);
   if (loaded.code() == absl::StatusCode::kUnknown) {
     // Models that did not become available leave the server up: their
@@ -133,6 +181,9 @@ int Run(const DaemonFlags& flags) {
     LOG(ERROR) << "Failed to start server. Error: " << loaded;
     ExitNow(kExitStartFailure);
   }
+  ServerHealth health(&models);
+  health.MarkStarted();
+  HealthServiceImpl health_service(&health);
   ConfigReloader reloader(&models);
   if (!flags.model_config_file.empty() &&
       flags.model_config_file_poll_wait_seconds > 0) {
@@ -151,13 +202,28 @@ int Run(const DaemonFlags& flags) {
       ParseGrpcChannelArguments(flags.grpc_channel_arguments)
           .value_or(std::vector<GrpcChannelArgument>());
   server_options.config_reloader = &reloader;
+  server_options.metrics = &metrics;
+  if (flags.enable_grpc_healthcheck_service) {
+    server_options.health_service = &health_service;
+  }
   // REST first: once gRPC answers (what tests and probes wait for), both do.
   RestApiOptions rest_options;
   rest_options.signature_checks = server_options.signature_checks;
   rest_options.run_timeout = absl::Milliseconds(flags.rest_api_timeout_in_ms);
+  rest_options.metrics = &metrics;
   const RestApiHandler rest_api(&models, rest_options);
   HttpRouter router;
   rest_api.AddRoutes(&router);
+  AddHealthRoutes(&health, &router);
+  if (metrics_path.has_value()) {
+    router.Add("GET", *metrics_path, [&metrics](const HttpRequest&) {
+      HttpResponse response;
+      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      response.body = metrics.PrometheusPage();
+      return response;
+    });
+    LOG(INFO) << "Exporting Prometheus metrics at " << *metrics_path;
+  }
   std::unique_ptr<HttpServer> http_server;
   if (flags.rest_api_port != 0) {
     absl::StatusOr<std::unique_ptr<HttpServer>> started =
@@ -176,12 +242,20 @@ int Run(const DaemonFlags& flags) {
     ExitNow(kExitStartFailure);
   }
 
+  SystemdNotifier systemd([&health] { return health.Serving(); });
+
   const int signal_number = WaitForTerminationSignal();
   LOG(INFO) << "Received signal " << signal_number
             << ": shutting down (in-flight requests get up to "
             << kShutdownGrace << ")";
-  if (http_server != nullptr) http_server->Shutdown(kShutdownGrace);
+  health_service.Drain();
+  systemd.Stopping();
+  // Both front ends stop accepting at once and drain within one deadline.
+  std::thread rest_drain([&http_server] {
+    if (http_server != nullptr) http_server->Shutdown(kShutdownGrace);
+  });
   (*server)->Shutdown(kShutdownGrace);
+  rest_drain.join();
   LOG(INFO) << "Server stopped";
   ExitNow(0);
 }

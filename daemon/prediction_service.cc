@@ -66,16 +66,19 @@ void EchoModelSpec(const tfs::ModelSpec& requested,
 }
 
 absl::Status Predict(const ModelManager& models,
-                     const SignatureCheckOptions& checks,
-                     const RunOptions& options,
+                     const SignatureCheckOptions& checks, RunOptions options,
                      const tfs::PredictRequest& request,
-                     tfs::PredictResponse* response) {
+                     tfs::PredictResponse* response,
+                     ServerMetrics::Request* record) {
   if (!request.has_model_spec()) {
     return absl::InvalidArgumentError("Missing ModelSpec");
   }
+  record->set_model_name(request.model_spec().name());
   absl::StatusOr<ServableHandle> handle =
       models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
+  record->set_version((*handle)->version);
+  options.report = record->run_report();
   std::string signature_key;
   absl::Status status = RunPredict((*handle)->model->signatures(), request,
                                    options, response, &signature_key, checks);
@@ -99,12 +102,14 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
   return absl::OkStatus();
 }
 
-// Finishes the call: on success with `message` serialized into `response`.
+// Finishes the call (and its record): on success with `message`
+// serialized into `response`.
 template <typename Response>
 grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
                                      absl::Status status,
                                      const Response& message,
-                                     grpc::ByteBuffer* response) {
+                                     grpc::ByteBuffer* response,
+                                     ServerMetrics::Request* record) {
   if (status.ok()) status = CheckResponseSize(message);
   if (status.ok()) {
     bool own_buffer = false;
@@ -115,6 +120,7 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
           "could not serialize the response: ", serialized.error_message()));
     }
   }
+  record->Finish(status);
   return Finish(context, status);
 }
 
@@ -127,22 +133,23 @@ using ExampleMethodRunner = absl::Status (*)(
 // Classify and Regress: parse the request (a serialized_input.proto view
 // named `public_name`), resolve the version, run, echo the model_spec.
 template <typename Request, typename Response, typename Result>
-absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
-                                absl::string_view public_name,
-                                const ModelManager& models,
-                                const SignatureCheckOptions& signature_checks,
-                                const RunOptions& options,
-                                const grpc::ByteBuffer& bytes,
-                                Response* response) {
+absl::Status ServeExampleMethod(
+    ExampleMethodRunner<Result> run, absl::string_view public_name,
+    const ModelManager& models, const SignatureCheckOptions& signature_checks,
+    RunOptions options, const grpc::ByteBuffer& bytes, Response* response,
+    ServerMetrics::Request* record) {
   Request request;
   absl::Status status = ParseRequest(bytes, public_name, &request);
   if (!status.ok()) return status;
   if (!request.has_model_spec()) {
     return absl::InvalidArgumentError("Missing ModelSpec");
   }
+  record->set_model_name(request.model_spec().name());
   absl::StatusOr<ServableHandle> handle =
       models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
+  record->set_version((*handle)->version);
+  options.report = record->run_report();
   std::string signature_key;
   status =
       run((*handle)->model->signatures(), request.model_spec().signature_name(),
@@ -158,18 +165,21 @@ absl::Status ServeExampleMethod(ExampleMethodRunner<Result> run,
 // empty spec when there are no tasks, which fails the lookup).
 absl::Status MultiInference(const ModelManager& models,
                             const SignatureCheckOptions& signature_checks,
-                            const RunOptions& options,
-                            const grpc::ByteBuffer& bytes,
-                            tfs::MultiInferenceResponse* response) {
+                            RunOptions options, const grpc::ByteBuffer& bytes,
+                            tfs::MultiInferenceResponse* response,
+                            ServerMetrics::Request* record) {
   SerializedMultiInferenceRequest request;
   absl::Status status = ParseRequest(bytes, "MultiInferenceRequest", &request);
   if (!status.ok()) return status;
   const tfs::ModelSpec& spec = request.tasks().empty()
                                    ? tfs::ModelSpec::default_instance()
                                    : request.tasks(0).model_spec();
+  record->set_model_name(spec.name());
   absl::StatusOr<ServableHandle> handle =
       models.GetHandle(ServableRequestFromModelSpec(spec));
   if (!handle.ok()) return handle.status();
+  record->set_version((*handle)->version);
+  options.report = record->run_report();
   return RunMultiInference((*handle)->model->signatures(), (*handle)->version,
                            signature_checks, options, &request, response);
 }
@@ -179,46 +189,57 @@ absl::Status MultiInference(const ModelManager& models,
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
     grpc::CallbackServerContext* context, const tfs::PredictRequest* request,
     tfs::PredictResponse* response) {
-  return Finish(context, model_server::Predict(*models_, signature_checks_,
-                                               RunOptionsFor(*context),
-                                               *request, response));
+  ServerMetrics::Request record(metrics_, "Predict", "GRPC");
+  const absl::Status status = model_server::Predict(
+      *models_, signature_checks_, RunOptionsFor(*context), *request, response,
+      &record);
+  record.Finish(status);
+  return Finish(context, status);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
     grpc::CallbackServerContext* context,
     const tfs::GetModelMetadataRequest* request,
     tfs::GetModelMetadataResponse* response) {
-  return Finish(context,
-                model_server::GetModelMetadata(*models_, *request, response));
+  ServerMetrics::Request record(metrics_, "GetModelMetadata", "GRPC");
+  record.set_model_name(request->model_spec().name());
+  const absl::Status status =
+      model_server::GetModelMetadata(*models_, *request, response);
+  record.Finish(status);
+  return Finish(context, status);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   tfs::ClassificationResponse message;
+  ServerMetrics::Request record(metrics_, "Classify", "GRPC");
   absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
       &RunClassify, "ClassificationRequest", *models_, signature_checks_,
-      RunOptionsFor(*context), *request, &message);
-  return FinishWith(context, status, message, response);
+      RunOptionsFor(*context), *request, &message, &record);
+  return FinishWith(context, status, message, response, &record);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   tfs::RegressionResponse message;
+  ServerMetrics::Request record(metrics_, "Regress", "GRPC");
   absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
       &RunRegress, "RegressionRequest", *models_, signature_checks_,
-      RunOptionsFor(*context), *request, &message);
-  return FinishWith(context, status, message, response);
+      RunOptionsFor(*context), *request, &message, &record);
+  return FinishWith(context, status, message, response, &record);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   tfs::MultiInferenceResponse message;
+  ServerMetrics::Request record(metrics_, "MultiInference", "GRPC");
   absl::Status status = model_server::MultiInference(
-      *models_, signature_checks_, RunOptionsFor(*context), *request, &message);
-  return FinishWith(context, status, message, response);
+      *models_, signature_checks_, RunOptionsFor(*context), *request, &message,
+      &record);
+  return FinishWith(context, status, message, response, &record);
 }
 
 }  // namespace model_server

@@ -20,11 +20,13 @@
 //     layer runs them (classify_regress.h, multi_inference.h); Classify and
 //     Regress echo model_spec as Predict does.
 //
+// Every call is counted in `metrics` (server_metrics.h) when set.
 // Handlers run on gRPC's callback threads and finish before returning. The
 // service holds no mutable state; it is thread-safe.
 #ifndef MODEL_SERVER_DAEMON_PREDICTION_SERVICE_H_
 #define MODEL_SERVER_DAEMON_PREDICTION_SERVICE_H_
 
+#include "daemon/metrics/server_metrics.h"
 #include "loader/model_manager.h"
 #include "signatures/example_signature.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
@@ -48,10 +50,13 @@ using PredictionServiceBase =
 
 class PredictionServiceImpl final : public PredictionServiceBase {
  public:
-  // `models` must outlive the service.
+  // `models` (and `metrics`, which may be null) must outlive the service.
   PredictionServiceImpl(const ModelManager* models,
-                        const SignatureCheckOptions& signature_checks)
-      : models_(models), signature_checks_(signature_checks) {}
+                        const SignatureCheckOptions& signature_checks,
+                        ServerMetrics* metrics = nullptr)
+      : models_(models),
+        signature_checks_(signature_checks),
+        metrics_(metrics) {}
 
   grpc::ServerUnaryReactor* Predict(
       grpc::CallbackServerContext* context,
@@ -78,6 +83,7 @@ class PredictionServiceImpl final : public PredictionServiceBase {
  private:
   const ModelManager* const models_;
   const SignatureCheckOptions signature_checks_;
+  ServerMetrics* const metrics_;
 };
 
 }  // namespace model_server

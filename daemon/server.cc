@@ -7,12 +7,33 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/config_reloader.h"
+#include "daemon/health_service.h"
 #include "daemon/model_service.h"
 #include "daemon/prediction_service.h"
 #include "glog/logging.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
+#include "tensorflow_serving/apis/model_service.pb.h"
+#include "tensorflow_serving/apis/prediction_service.pb.h"
 
 namespace model_server {
+
+namespace {
+
+// prediction_service.proto and model_service.proto define services only, so
+// nothing refers to their generated .pb.cc and the linker drops it, and with
+// it the registration of their descriptors; server reflection then answers
+// "Symbol not found" for the services. Taking the descriptor tables'
+// addresses keeps them linked.
+void KeepServiceDescriptorsLinked() {
+  static const void* volatile tables[] = {
+      &descriptor_table_tensorflow_5fserving_2fapis_2fprediction_5fservice_2eproto,
+      &descriptor_table_tensorflow_5fserving_2fapis_2fmodel_5fservice_2eproto,
+  };
+  (void)tables;
+}
+
+}  // namespace
 
 GrpcServer::GrpcServer() = default;
 
@@ -25,11 +46,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         "no address to listen on: the port is 0 and no UNIX socket is set");
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
-  server->prediction_service_ =
-      std::make_unique<PredictionServiceImpl>(models, options.signature_checks);
+  server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
+      models, options.signature_checks, options.metrics);
   server->model_service_ =
       std::make_unique<ModelServiceImpl>(models, options.config_reloader);
 
+  KeepServiceDescriptorsLinked();
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   const std::string tcp_address = absl::StrCat("0.0.0.0:", options.port);
   const std::string unix_address = absl::StrCat("unix:", options.socket_path);
@@ -45,6 +68,9 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   builder.RegisterService(server->prediction_service_.get());
   builder.RegisterService(server->model_service_.get());
+  if (options.health_service != nullptr) {
+    builder.RegisterService(options.health_service);
+  }
   builder.SetMaxReceiveMessageSize(INT_MAX);
   builder.SetMaxSendMessageSize(INT_MAX);
   // gRPC turns SO_REUSEPORT on by default: a second daemon on the same port

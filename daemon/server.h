@@ -1,5 +1,11 @@
 // The daemon's gRPC server: PredictionService and ModelService on the
-// callback API, listening on 0.0.0.0:<port> and/or unix:<socket path>.
+// callback API, listening on 0.0.0.0:<port> and/or unix:<socket path>; with
+// the options, also grpc.health.v1.Health (health_service.h). gRPC server
+// reflection (grpc.reflection.v1alpha, Debian's libgrpc++_reflection) is
+// always on, so generic tools such as grpcurl list and call the services
+// without .proto files; it shows only the services' public schemas. (Loading
+// that library turns reflection on process-wide: it cannot be switched off
+// per server.)
 //
 // Messages up to 2 GB are accepted and sent (INT_MAX limits). SO_REUSEPORT is
 // off, so a port held by another process (e.g. a stale daemon) makes Start
@@ -27,8 +33,10 @@ class Server;
 namespace model_server {
 
 class ConfigReloader;
+class HealthServiceImpl;
 class ModelServiceImpl;
 class PredictionServiceImpl;
+class ServerMetrics;
 
 struct ServerOptions {
   int port = 8500;          // TCP port on 0.0.0.0; 0: no TCP listener
@@ -41,6 +49,10 @@ struct ServerOptions {
   // Applies HandleReloadConfigRequest's configs; null: the RPC answers
   // UNIMPLEMENTED. Must outlive the server.
   ConfigReloader* config_reloader = nullptr;
+  // Registered when set; must outlive the server.
+  HealthServiceImpl* health_service = nullptr;
+  // Counts every PredictionService call when set; must outlive the server.
+  ServerMetrics* metrics = nullptr;
 };
 
 class GrpcServer {

@@ -13,12 +13,22 @@ PACKAGES=(
   libmicrohttpd-dev libsimdjson-dev rapidjson-dev zlib1g-dev
   libjpeg62-turbo-dev libpng-dev
   libre2-dev libicu-dev
+  libsystemd-dev
 )
 # Tools only the test suite runs: qemu-user emulates an old CPU for the
 # start-up CPU check (tests/daemon/cpu_guard_test.cc); curl runs the README's
-# REST examples (tests/daemon/readme_rest_test.cc).
+# REST examples (tests/daemon/readme_rest_test.cc). Operations tests
+# (docs/operations.md): promtool lints the metrics page, systemd-analyze
+# checks the unit, the Python and Java client examples run against the
+# daemon with Debian's gRPC packages; nginx balances three replicas in the
+# scale-out test (tests/daemon/scale_out_test.cc).
 TEST_PACKAGES=(
   qemu-user curl
+  prometheus systemd nginx
+  python3 python3-grpcio python3-protobuf
+  openjdk-17-jdk-headless protobuf-compiler-grpc-java-plugin libgrpc-java
+  libprotobuf-java libnetty-java libguava-java libperfmark-java
+  libgeronimo-annotation-1.3-spec-java
 )
 if [[ ${1:-} == --test ]]; then
   PACKAGES+=("${TEST_PACKAGES[@]}")

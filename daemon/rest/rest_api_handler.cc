@@ -127,12 +127,27 @@ absl::StatusOr<std::string> RestApiHandler::Process(
     if (path.verb == "metadata") return MetadataJson(*models_, path);
     return StatusJson(*models_, path);
   }
+  const char* api = path.verb == "classify"  ? "Classify"
+                    : path.verb == "regress" ? "Regress"
+                                             : "Predict";
+  ServerMetrics::Request record(options_.metrics, api, "REST");
+  absl::StatusOr<std::string> body = Run(path, request, &record);
+  record.Finish(body.status());
+  return body;
+}
+
+absl::StatusOr<std::string> RestApiHandler::Run(
+    const RestApiPath& path, const HttpRequest& request,
+    ServerMetrics::Request* record) const {
+  record->set_model_name(path.model_name);
   absl::StatusOr<std::unique_ptr<JsonDocument>> document =
       JsonDocument::Parse(request.body);
   if (!document.ok()) return document.status();
   absl::StatusOr<ServableHandle> handle = models_->GetHandle(RequestFor(path));
   if (!handle.ok()) return handle.status();
+  record->set_version((*handle)->version);
   RunOptions run_options;
+  run_options.report = record->run_report();
   if (options_.run_timeout > absl::ZeroDuration()) {
     run_options.deadline = absl::Now() + options_.run_timeout;
   }

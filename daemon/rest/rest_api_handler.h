@@ -21,7 +21,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "daemon/metrics/server_metrics.h"
 #include "daemon/rest/http_router.h"
+#include "daemon/rest/rest_api_path.h"
 #include "loader/model_manager.h"
 #include "signatures/method_names.h"
 
@@ -32,6 +34,9 @@ struct RestApiOptions {
   // --rest_api_timeout_in_ms: how long one Predict/Classify/Regress may run
   // (DEADLINE_EXCEEDED, HTTP 504, after). Zero or less: no limit.
   absl::Duration run_timeout = absl::Milliseconds(30000);
+  // Counts predict/classify/regress calls when set; must outlive the
+  // handler.
+  ServerMetrics* metrics = nullptr;
 };
 
 class RestApiHandler {
@@ -48,6 +53,9 @@ class RestApiHandler {
 
  private:
   absl::StatusOr<std::string> Process(const HttpRequest& request) const;
+  absl::StatusOr<std::string> Run(const RestApiPath& path,
+                                  const HttpRequest& request,
+                                  ServerMetrics::Request* record) const;
   absl::StatusOr<std::string> ListModels() const;
 
   const ModelManager* const models_;

@@ -298,6 +298,12 @@ absl::StatusOr<int> DaemonProcess::WaitForExit(absl::Duration timeout) {
   return ExitCode(exit_status_);
 }
 
+absl::StatusOr<pid_t> SpawnProgram(std::vector<std::string> argv,
+                                   const std::string& stdout_path,
+                                   const std::string& stderr_path) {
+  return Spawn(std::move(argv), stdout_path, stderr_path);
+}
+
 absl::StatusOr<int> DaemonProcess::Stop(absl::Duration timeout) {
   Signal(SIGTERM);
   return WaitForExit(timeout);

@@ -182,6 +182,13 @@ absl::StatusOr<DaemonRun> RunDaemonToExit(
     const std::vector<std::string>& args,
     absl::Duration timeout = absl::Seconds(30));
 
+// Starts any program in the background (`argv[0]` is its path) with its
+// stdout and stderr in the given files and stdin from /dev/null; killed by
+// the kernel if the test process dies. The caller waits for or kills it.
+absl::StatusOr<pid_t> SpawnProgram(std::vector<std::string> argv,
+                                   const std::string& stdout_path,
+                                   const std::string& stderr_path);
+
 // The same for any program: `argv[0]` is its path.
 absl::StatusOr<DaemonRun> RunProgramToExit(
     const std::vector<std::string>& argv,

@@ -1,0 +1,174 @@
+// Health checking: grpc.health.v1.Health and the REST /v2/health URLs.
+// A model whose base path is empty at start-up is not AVAILABLE (the server
+// starts anyway): health says NOT_SERVING; once the test copies a version in
+// and it loads, SERVING; after SIGTERM an open Watch hears NOT_SERVING and
+// ends, and the daemon exits 0 without waiting for the watcher.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "tests/testing/daemon_process.h"
+#include "tests/testing/http_client.h"
+
+namespace model_server {
+namespace {
+
+using grpc::health::v1::Health;
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+using testing::DaemonOptions;
+using testing::DaemonProcess;
+using testing::HttpCall;
+using testing::TempDirectory;
+
+// Check(service): the status, or -1 - error code when the call failed.
+int CheckHealth(Health::Stub& stub, const std::string& service) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  const grpc::Status status = stub.Check(&context, request, &response);
+  if (!status.ok()) return -1 - status.error_code();
+  return response.status();
+}
+
+int RestStatus(int port, const std::string& path) {
+  absl::StatusOr<testing::HttpResult> result = HttpCall(port, "GET", path);
+  return result.ok() ? result->status : -1;
+}
+
+TEST(Health, NotServingUntilTheModelIsAvailableThenServingThenDraining) {
+  const std::string model = testing::SharedModelPath("tfs_half_plus_two_cpu");
+  if (model.empty()) {
+    GTEST_SKIP() << "../shared/models/tfs_half_plus_two_cpu is absent: skipped";
+  }
+  auto models = TempDirectory::Create();
+  ASSERT_TRUE(models.ok()) << models.status();
+  const std::string base_path = (*models)->path() + "/half_plus_two";
+  ASSERT_EQ(mkdir(base_path.c_str(), 0755), 0);
+
+  DaemonOptions options;
+  options.model_name = "half_plus_two";
+  options.model_base_path = base_path;
+  options.rest_api = true;
+  options.wait_until_available = false;
+  options.extra_flags = {"--file_system_poll_wait_seconds=1"};
+  auto daemon = DaemonProcess::Start(options);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  std::unique_ptr<Health::Stub> health =
+      Health::NewStub((*daemon)->NewChannel());
+
+  // No version yet: up (live) but not ready.
+  for (const char* service : {"", "tensorflow.serving.PredictionService",
+                              "tensorflow.serving.ModelService"}) {
+    EXPECT_EQ(CheckHealth(*health, service), HealthCheckResponse::NOT_SERVING)
+        << service;
+  }
+  EXPECT_EQ(CheckHealth(*health, "no.such.Service"),
+            -1 - grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(RestStatus((*daemon)->rest_port(), "/v2/health/live"), 200);
+  EXPECT_EQ(RestStatus((*daemon)->rest_port(), "/v2/health/ready"), 503);
+
+  // The version arrives and loads.
+  ASSERT_TRUE(
+      testing::CopyDirectoryTree(model + "/00000123", base_path + "/123").ok());
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (CheckHealth(*health, "") != HealthCheckResponse::SERVING &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_EQ(CheckHealth(*health, ""), HealthCheckResponse::SERVING)
+      << (*daemon)->Stderr();
+  EXPECT_EQ(CheckHealth(*health, "tensorflow.serving.PredictionService"),
+            HealthCheckResponse::SERVING);
+  tensorflow::serving::GetModelStatusResponse status;
+  ASSERT_TRUE(testing::CallGetModelStatus((*daemon)->model_service(),
+                                          "half_plus_two", &status)
+                  .ok());
+  ASSERT_EQ(status.model_version_status_size(), 1);
+  EXPECT_EQ(status.model_version_status(0).state(),
+            tensorflow::serving::ModelVersionStatus::AVAILABLE);
+  EXPECT_EQ(RestStatus((*daemon)->rest_port(), "/v2/health/ready"), 200);
+  EXPECT_EQ(RestStatus((*daemon)->rest_port(), "/v2/health/live"), 200);
+
+  // A watcher sees SERVING, then NOT_SERVING once SIGTERM starts the drain.
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(30));
+  HealthCheckRequest watch_request;
+  auto watch = health->Watch(&watch_context, watch_request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  (*daemon)->Signal(SIGTERM);
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(watch->Read(&update));
+  EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+
+  auto exit_code = (*daemon)->WaitForExit(absl::Seconds(20));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+}
+
+TEST(Health, WatchOfAnUnknownServiceSaysServiceUnknown) {
+  const std::string model = testing::SharedModelPath("tfs_half_plus_two_cpu");
+  if (model.empty()) {
+    GTEST_SKIP() << "../shared/models/tfs_half_plus_two_cpu is absent: skipped";
+  }
+  DaemonOptions options;
+  options.model_name = "half_plus_two";
+  options.model_base_path = model;
+  auto daemon = DaemonProcess::Start(options);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  std::unique_ptr<Health::Stub> health =
+      Health::NewStub((*daemon)->NewChannel());
+  EXPECT_EQ(CheckHealth(*health, ""), HealthCheckResponse::SERVING);
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  HealthCheckRequest request;
+  request.set_service("no.such.Service");
+  auto watch = health->Watch(&context, request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVICE_UNKNOWN);
+  context.TryCancel();
+  (void)watch->Finish();
+
+  auto exit_code = (*daemon)->Stop();
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+}
+
+TEST(Health, HealthServiceOffLeavesItUnimplemented) {
+  const std::string model = testing::SharedModelPath("tfs_half_plus_two_cpu");
+  if (model.empty()) {
+    GTEST_SKIP() << "../shared/models/tfs_half_plus_two_cpu is absent: skipped";
+  }
+  DaemonOptions options;
+  options.model_name = "half_plus_two";
+  options.model_base_path = model;
+  options.extra_flags = {"--enable_grpc_healthcheck_service=false"};
+  auto daemon = DaemonProcess::Start(options);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  std::unique_ptr<Health::Stub> health =
+      Health::NewStub((*daemon)->NewChannel());
+  EXPECT_EQ(CheckHealth(*health, ""), -1 - grpc::StatusCode::UNIMPLEMENTED);
+  auto exit_code = (*daemon)->Stop();
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+}
+
+}  // namespace
+}  // namespace model_server
