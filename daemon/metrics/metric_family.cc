@@ -29,10 +29,14 @@ std::string FormatValue(double value) {
   return absl::StrFormat("%.15g", value);
 }
 
-// Key of a cell in the per-thread caches: the family and the values.
-std::string CacheKey(const MetricFamily* family,
-                     absl::Span<const std::string> values) {
-  std::string key(reinterpret_cast<const char*>(&family), sizeof(family));
+uint64_t NextFamilyId() {
+  static std::atomic<uint64_t> next_id{0};
+  return next_id.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Key of a cell in the per-thread caches: the family's id and the values.
+std::string CacheKey(uint64_t family_id, absl::Span<const std::string> values) {
+  std::string key = absl::StrCat(family_id, "/");
   for (const std::string& value : values) {
     absl::StrAppend(&key, value.size(), ":", value);
   }
@@ -91,7 +95,8 @@ std::vector<int64_t> MetricCell::bucket_counts() const {
 MetricFamily::MetricFamily(std::string name, std::string help, MetricType type,
                            std::vector<std::string> label_names,
                            std::vector<double> bounds)
-    : name_(std::move(name)),
+    : id_(NextFamilyId()),
+      name_(std::move(name)),
       help_(std::move(help)),
       type_(type),
       label_names_(std::move(label_names)),
@@ -110,7 +115,7 @@ std::vector<double> MetricFamily::ExponentialBounds(double scale, double growth,
 
 MetricCell* MetricFamily::Cell(absl::Span<const std::string> label_values) {
   thread_local absl::flat_hash_map<std::string, MetricCell*> cache;
-  const std::string key = CacheKey(this, label_values);
+  const std::string key = CacheKey(id_, label_values);
   auto cached = cache.find(key);
   if (cached != cache.end()) return cached->second;
 

@@ -5,9 +5,11 @@
 // codes; never a request's free text).
 //
 // The request path is lock-free once a thread has seen a cell: each thread
-// keeps its own cache from label values to cells, and cells are updated
-// with relaxed atomics. Creating a cell (once per thread and label values)
-// takes the family's mutex.
+// keeps its own cache from (family id, label values) to cells, and cells are
+// updated with relaxed atomics. Creating a cell (once per thread and label
+// values) takes the family's mutex. Family ids are never reused, so a
+// family created where a destroyed one lived cannot find the old one's
+// cells in a thread's cache.
 //
 // Render() writes the family in Prometheus' text format 0.0.4: "# HELP" and
 // "# TYPE" lines, then one sample per cell (histograms: cumulative
@@ -88,6 +90,7 @@ class MetricFamily {
                                                int n);
 
  private:
+  const uint64_t id_;  // unique in the process, for the per-thread caches
   const std::string name_;
   const std::string help_;
   const MetricType type_;
