@@ -26,7 +26,7 @@ void RgbToHsv(C r, C g, C b, C* out) {
   const C minimum = std::min({r, g, b});
   const C range = value - minimum;
   const C saturation = value > C(0) ? range / value : C(0);
-  const C norm = C(1) / (C(6) * range);
+  const C norm = (C(1) / range) * (C(1) / C(6));
   C hue;
   if (r == value) {
     hue = norm * (g - b);
@@ -42,42 +42,24 @@ void RgbToHsv(C r, C g, C b, C* out) {
   out[2] = value;
 }
 
+// TensorFlow's piecewise-linear form: each channel is
+// ((1 - s) + s * d) * v with d a clamped triangle of 6 * hue. Hues outside
+// [0, 1] are not wrapped (hue 1 is red again, as is any hue past 5/6 up to
+// 1; TensorFlow clamps rather than wraps further out).
+template <typename C>
+C HueRamp(C dh, C centre, C offset, bool rising) {
+  const C d =
+      rising ? std::abs(dh - centre) - offset : offset - std::abs(dh - centre);
+  return std::min(std::max(d, C(0)), C(1));
+}
+
 template <typename C>
 void HsvToRgb(C h, C s, C v, C* out) {
-  const C c = s * v;
-  const C m = v - c;
   const C dh = h * C(6);
-  const int category = static_cast<int>(std::floor(dh));
-  C fmodu = dh;
-  while (fmodu <= C(0)) fmodu += C(2);
-  while (fmodu >= C(2)) fmodu -= C(2);
-  const C x = c * (C(1) - std::abs(fmodu - C(1)));
-  C r = 0, g = 0, b = 0;
-  switch (category) {
-    case 0:
-      r = c, g = x;
-      break;
-    case 1:
-      r = x, g = c;
-      break;
-    case 2:
-      g = c, b = x;
-      break;
-    case 3:
-      g = x, b = c;
-      break;
-    case 4:
-      r = x, b = c;
-      break;
-    case 5:
-      r = c, b = x;
-      break;
-    default:
-      break;
-  }
-  out[0] = r + m;
-  out[1] = g + m;
-  out[2] = b + m;
+  const C one_minus_s = C(1) - s;
+  out[0] = (one_minus_s + s * HueRamp(dh, C(3), C(1), true)) * v;
+  out[1] = (one_minus_s + s * HueRamp(dh, C(2), C(2), false)) * v;
+  out[2] = (one_minus_s + s * HueRamp(dh, C(4), C(2), false)) * v;
 }
 
 template <typename T, bool kToHsv>

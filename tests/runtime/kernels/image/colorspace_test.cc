@@ -60,6 +60,21 @@ TEST(HSVToRGB, HalfAndEmptyInputs) {
   EXPECT_EQ(empty->at(0).shape(), (TensorShape{0, 3}));
 }
 
+TEST(HSVToRGB, HuesOutsideUnitIntervalClampToRed) {
+  // TensorFlow's ramps clamp: hue 1, 1.5 and -0.5 all give red with
+  // saturation 0.5 and value 0.8 -> (0.8, 0.4, 0.4); hue 0.5 is cyan.
+  Tensor hsv = Tensor::FromVector<float>(
+      {1, 0.5, 0.8, 1.5, 0.5, 0.8, -0.5, 0.5, 0.8, 0.5, 0.5, 0.8},
+      TensorShape{4, 3});
+  auto out = RunColorOp("HSVToRGB", hsv);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_NEAR(out->at(0),
+                     Tensor::FromVector<float>({0.8, 0.4, 0.4, 0.8, 0.4, 0.4,
+                                                0.8, 0.4, 0.4, 0.4, 0.8, 0.8},
+                                               TensorShape{4, 3}),
+                     1e-6, 1e-6);
+}
+
 TEST(RGBToHSV, RequiresThreeChannels) {
   auto out = RunColorOp("RGBToHSV",
                         Tensor::FromVector<float>({1, 2}, TensorShape{1, 2}));
