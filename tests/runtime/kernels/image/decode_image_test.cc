@@ -16,6 +16,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/tensor.h"
+#include "tests/testing/jpeg_encode.h"
 #include "tests/testing/kernel_harness.h"
 
 namespace model_server {
@@ -33,33 +34,7 @@ std::vector<uint8_t> TestPattern(int rows, int cols, int channels) {
   return pixels;
 }
 
-std::string EncodeJpeg(const std::vector<uint8_t>& pixels, int rows, int cols,
-                       int channels) {
-  jpeg_compress_struct cinfo;
-  jpeg_error_mgr jerr;
-  cinfo.err = jpeg_std_error(&jerr);
-  jpeg_create_compress(&cinfo);
-  unsigned char* buffer = nullptr;
-  unsigned long size = 0;  // NOLINT: libjpeg's type
-  jpeg_mem_dest(&cinfo, &buffer, &size);
-  cinfo.image_width = cols;
-  cinfo.image_height = rows;
-  cinfo.input_components = channels;
-  cinfo.in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  jpeg_set_quality(&cinfo, 85, TRUE);
-  jpeg_start_compress(&cinfo, TRUE);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW row = const_cast<JSAMPROW>(
-        &pixels[static_cast<size_t>(cinfo.next_scanline) * cols * channels]);
-    jpeg_write_scanlines(&cinfo, &row, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  std::string out(reinterpret_cast<char*>(buffer), size);
-  free(buffer);
-  return out;
-}
+using testing::EncodeJpeg;
 
 struct Decoded {
   int rows, cols, channels;
