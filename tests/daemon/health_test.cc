@@ -2,7 +2,8 @@
 // A model whose base path is empty at start-up is not AVAILABLE (the server
 // starts anyway): health says NOT_SERVING; once the test copies a version in
 // and it loads, SERVING; after SIGTERM an open Watch hears NOT_SERVING and
-// ends, and the daemon exits 0 without waiting for the watcher.
+// ends, Check and /v2/health/ready no longer say serving, and the daemon
+// exits 0 without waiting for the watcher.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -113,6 +114,10 @@ TEST(Health, NotServingUntilTheModelIsAvailableThenServingThenDraining) {
   (*daemon)->Signal(SIGTERM);
   ASSERT_TRUE(watch->Read(&update));
   EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  // The other answers agree from now on: NOT_SERVING and 503 while the
+  // front ends still answer, a refused call once they have stopped.
+  EXPECT_NE(CheckHealth(*health, ""), HealthCheckResponse::SERVING);
+  EXPECT_NE(RestStatus((*daemon)->rest_port(), "/v2/health/ready"), 200);
   EXPECT_FALSE(watch->Read(&update));
   EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
 
