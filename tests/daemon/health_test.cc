@@ -1,14 +1,18 @@
 // Health checking: grpc.health.v1.Health and the REST /v2/health URLs.
 // A model whose base path is empty at start-up is not AVAILABLE (the server
-// starts anyway): health says NOT_SERVING; once the test copies a version in
-// and it loads, SERVING; after SIGTERM an open Watch hears NOT_SERVING and
-// ends, Check and /v2/health/ready no longer say serving, and the daemon
+// starts anyway): health says NOT_SERVING; the test then moves in a version
+// made slow to load (a large warmup file): NOT_SERVING while it is LOADING,
+// SERVING once it is AVAILABLE; after SIGTERM an open Watch hears NOT_SERVING
+// and ends, Check and /v2/health/ready no longer say serving, and the daemon
 // exits 0 without waiting for the watcher.
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -18,6 +22,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/daemon_process.h"
 #include "tests/testing/http_client.h"
+#include "tests/testing/warmup_file.h"
 
 namespace model_server {
 namespace {
@@ -63,7 +68,8 @@ TEST(Health, NotServingUntilTheModelIsAvailableThenServingThenDraining) {
   options.model_base_path = base_path;
   options.rest_api = true;
   options.wait_until_available = false;
-  options.extra_flags = {"--file_system_poll_wait_seconds=1"};
+  options.extra_flags = {"--file_system_poll_wait_seconds=1",
+                         "--num_request_iterations_for_warmup=10"};
   auto daemon = DaemonProcess::Start(options);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   std::unique_ptr<Health::Stub> health =
@@ -80,14 +86,43 @@ TEST(Health, NotServingUntilTheModelIsAvailableThenServingThenDraining) {
   EXPECT_EQ(RestStatus((*daemon)->rest_port(), "/v2/health/live"), 200);
   EXPECT_EQ(RestStatus((*daemon)->rest_port(), "/v2/health/ready"), 503);
 
-  // The version arrives and loads.
-  ASSERT_TRUE(
-      testing::CopyDirectoryTree(model + "/00000123", base_path + "/123").ok());
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (CheckHealth(*health, "") != HealthCheckResponse::SERVING &&
-         absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(50));
+  // The version arrives whole (renamed into place) with a warmup file that
+  // makes its load slow: 1000 records replayed 10 times. While
+  // GetModelStatus says LOADING, health says NOT_SERVING and ready 503.
+  // Health is asked before the status, so a LOADING status proves that no
+  // version was AVAILABLE when health answered.
+  const std::string staging = (*models)->path() + "/staging";
+  ASSERT_TRUE(testing::CopyDirectoryTree(model + "/00000123", staging).ok());
+  std::vector<std::string> records;
+  for (int i = 0; i < 250; ++i) {
+    for (std::string& record :
+         testing::HalfPlusTwoWarmupRecords("half_plus_two")) {
+      records.push_back(std::move(record));
+    }
   }
+  ASSERT_TRUE(testing::WriteWarmupFile(staging, records).ok());
+  ASSERT_EQ(rename(staging.c_str(), (base_path + "/123").c_str()), 0);
+  int checks_while_loading = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    const int serving = CheckHealth(*health, "");
+    const int ready = RestStatus((*daemon)->rest_port(), "/v2/health/ready");
+    tensorflow::serving::GetModelStatusResponse loading;
+    if (testing::CallGetModelStatus((*daemon)->model_service(), "half_plus_two",
+                                    &loading)
+            .ok() &&
+        loading.model_version_status_size() == 1 &&
+        loading.model_version_status(0).state() ==
+            tensorflow::serving::ModelVersionStatus::LOADING) {
+      ++checks_while_loading;
+      EXPECT_EQ(serving, HealthCheckResponse::NOT_SERVING);
+      EXPECT_EQ(ready, 503);
+    }
+    if (serving == HealthCheckResponse::SERVING) break;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_GT(checks_while_loading, 0)
+      << "the version loaded too fast to be seen LOADING";
   ASSERT_EQ(CheckHealth(*health, ""), HealthCheckResponse::SERVING)
       << (*daemon)->Stderr();
   EXPECT_EQ(CheckHealth(*health, "tensorflow.serving.PredictionService"),
