@@ -1,7 +1,9 @@
-// DecodeJpeg and DecodePng: a scalar string -> an image [height, width,
-// channels]. As in TensorFlow's DecodeImageV2Op, both ops look at the
-// content's magic bytes, so DecodeJpeg also decodes PNG and DecodePng also
-// decodes JPEG; GIF and BMP content is not supported yet (UNIMPLEMENTED).
+// DecodeJpeg, DecodePng, DecodeBmp and DecodeImage: a scalar string -> an
+// image [height, width, channels]. As in TensorFlow's DecodeImageV2Op, the
+// ops look at the content's magic bytes, so DecodeJpeg also decodes PNG and
+// DecodePng also decodes JPEG; BMP content is decoded only by DecodeBmp and
+// DecodeImage, and DecodeBmp decodes nothing else. GIF content is not
+// supported yet (UNIMPLEMENTED).
 //
 // DecodeJpeg attrs: channels (0, 1, 3; 4 only for PNG content), ratio (1, 2,
 // 4, 8), fancy_upscaling, try_recover_truncated, acceptable_fraction,
@@ -10,15 +12,21 @@
 // DecodePng attrs: channels (0, 1, 3, 4), dtype (uint8 or uint16). JPEG
 // content decoded by DecodePng uses TensorFlow's JPEG defaults (JDCT_IFAST,
 // fancy upscaling) and for uint16 scales each sample by 256, as TensorFlow.
-// Decoding itself: jpeg_decode.h, png_decode.h.
+// DecodeBmp attrs: channels (0, 3, 4). Output uint8.
+// DecodeImage attrs: channels, dtype (uint8, uint16 or float: 8-bit
+// samples scaled by 256 or 1/255, PNG decoded at 16 bits and scaled by
+// 1/65535 for float), expand_animations (matters for GIF only).
+// Decoding itself: jpeg_decode.h, png_decode.h, bmp_decode.h.
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/image/bmp_decode.h"
 #include "runtime/kernels/image/jpeg_decode.h"
 #include "runtime/kernels/image/png_decode.h"
 #include "runtime/kernels/kernel_util.h"
@@ -39,10 +47,44 @@ ImageFormat ClassifyImage(absl::string_view data) {
   return ImageFormat::kUnknown;
 }
 
+absl::string_view FormatName(ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kJpeg:
+      return "JPEG";
+    case ImageFormat::kPng:
+      return "PNG";
+    case ImageFormat::kGif:
+      return "GIF";
+    case ImageFormat::kBmp:
+      return "BMP";
+    case ImageFormat::kUnknown:
+      break;
+  }
+  return "UNKNOWN";
+}
+
+// Which op a DecodeImageKernel runs for (their format rules differ).
+enum class DecodeOp { kJpeg, kPng, kBmp, kImage };
+
+const char* OpName(DecodeOp op) {
+  switch (op) {
+    case DecodeOp::kJpeg:
+      return "DecodeJpeg";
+    case DecodeOp::kPng:
+      return "DecodePng";
+    case DecodeOp::kBmp:
+      return "DecodeBmp";
+    case DecodeOp::kImage:
+      break;
+  }
+  return "DecodeImage";
+}
+
 class DecodeImageKernel : public OpKernel {
  public:
-  DecodeImageKernel(int channels, DataType dtype, JpegDecodeOptions jpeg)
-      : channels_(channels), dtype_(dtype), jpeg_(jpeg) {}
+  DecodeImageKernel(DecodeOp op, int channels, DataType dtype,
+                    JpegDecodeOptions jpeg)
+      : op_(op), channels_(channels), dtype_(dtype), jpeg_(jpeg) {}
 
   absl::Status Compute(OpKernelContext& ctx) const override {
     const Tensor& contents = ctx.input(0);
@@ -54,7 +96,15 @@ class DecodeImageKernel : public OpKernel {
     }
     const std::string& data = contents.scalar<std::string>();
     if (data.empty()) return absl::InvalidArgumentError("Input is empty.");
-    switch (ClassifyImage(data)) {
+    const ImageFormat format = ClassifyImage(data);
+    if (op_ == DecodeOp::kBmp && format != ImageFormat::kBmp &&
+        format != ImageFormat::kUnknown) {
+      const absl::string_view name = FormatName(format);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Trying to decode ", name, " format using DecodeBmp op. Use `decode_",
+          absl::AsciiStrToLower(name), "` or `decode_image` instead."));
+    }
+    switch (format) {
       case ImageFormat::kJpeg:
         return DecodeJpegContent(ctx, data);
       case ImageFormat::kPng:
@@ -62,7 +112,15 @@ class DecodeImageKernel : public OpKernel {
       case ImageFormat::kGif:
         return absl::UnimplementedError("GIF decoding is not supported yet");
       case ImageFormat::kBmp:
-        return absl::UnimplementedError("BMP decoding is not supported yet");
+        if (op_ != DecodeOp::kBmp && op_ != DecodeOp::kImage) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("Trying to decode BMP format using a wrong op. Use "
+                           "`decode_bmp` or `decode_image` instead. Op used: ",
+                           OpName(op_)));
+        }
+        return DecodeBytes(ctx, [&](ImageAllocator allocate) {
+          return DecodeBmp(data, channels_, allocate);
+        });
       case ImageFormat::kUnknown:
         break;
     }
@@ -78,45 +136,68 @@ class DecodeImageKernel : public OpKernel {
     }
     JpegDecodeOptions options = jpeg_;
     options.channels = channels_;
-    if (dtype_ == DT_UINT8) {
-      return DecodeJpeg(
-          data, options,
-          [&](int64_t h, int64_t w, int c) -> absl::StatusOr<uint8_t*> {
-            MS_ASSIGN_OR_RETURN(
-                Tensor * out,
-                ctx.allocate_output(0, DT_UINT8, TensorShape{h, w, c}));
-            return out->data<uint8_t>();
-          });
-    }
-    // uint16: decode to bytes, then scale by 256 as TensorFlow does.
+    return DecodeBytes(ctx, [&](ImageAllocator allocate) {
+      return DecodeJpeg(data, options, allocate);
+    });
+  }
+
+  // Runs an 8-bit decoder; for uint16 and float outputs, decodes into a
+  // scratch buffer and scales by 256 or 1/255 as TensorFlow does.
+  template <typename Decode>
+  absl::Status DecodeBytes(OpKernelContext& ctx, const Decode& decode) const {
     Tensor* out = nullptr;
     std::vector<uint8_t> bytes;
-    MS_RETURN_IF_ERROR(DecodeJpeg(
-        data, options,
-        [&](int64_t h, int64_t w, int c) -> absl::StatusOr<uint8_t*> {
+    MS_RETURN_IF_ERROR(
+        decode([&](int64_t h, int64_t w, int c) -> absl::StatusOr<uint8_t*> {
           MS_ASSIGN_OR_RETURN(
-              out, ctx.allocate_output(0, DT_UINT16, TensorShape{h, w, c}));
+              out, ctx.allocate_output(0, dtype_, TensorShape{h, w, c}));
+          if (dtype_ == DT_UINT8) return out->data<uint8_t>();
           bytes.resize(static_cast<size_t>(out->NumElements()));
           return bytes.data();
         }));
-    uint16_t* samples = out->data<uint16_t>();
-    for (size_t i = 0; i < bytes.size(); ++i) {
-      samples[i] = static_cast<uint16_t>(bytes[i] * 256);
+    if (dtype_ == DT_UINT16) {
+      uint16_t* samples = out->data<uint16_t>();
+      for (size_t i = 0; i < bytes.size(); ++i) {
+        samples[i] = static_cast<uint16_t>(bytes[i] * 256);
+      }
+    } else if (dtype_ == DT_FLOAT) {
+      const float scale = 1. / 255;
+      float* samples = out->data<float>();
+      for (size_t i = 0; i < bytes.size(); ++i) samples[i] = bytes[i] * scale;
     }
     return absl::OkStatus();
   }
 
   absl::Status DecodePngContent(OpKernelContext& ctx,
                                 const std::string& data) const {
-    return DecodePng(data, channels_, dtype_ == DT_UINT16 ? 16 : 8,
-                     [&](int64_t h, int64_t w, int c) -> absl::StatusOr<void*> {
-                       MS_ASSIGN_OR_RETURN(
-                           Tensor * out, ctx.allocate_output(
-                                             0, dtype_, TensorShape{h, w, c}));
-                       return out->raw_data();
-                     });
+    if (dtype_ != DT_FLOAT) {
+      return DecodePng(
+          data, channels_, dtype_ == DT_UINT16 ? 16 : 8,
+          [&](int64_t h, int64_t w, int c) -> absl::StatusOr<void*> {
+            MS_ASSIGN_OR_RETURN(
+                Tensor * out,
+                ctx.allocate_output(0, dtype_, TensorShape{h, w, c}));
+            return out->raw_data();
+          });
+    }
+    // float: decode losslessly at 16 bits, then scale by 1/65535.
+    Tensor* out = nullptr;
+    std::vector<uint16_t> samples;
+    MS_RETURN_IF_ERROR(DecodePng(
+        data, channels_, 16,
+        [&](int64_t h, int64_t w, int c) -> absl::StatusOr<void*> {
+          MS_ASSIGN_OR_RETURN(
+              out, ctx.allocate_output(0, DT_FLOAT, TensorShape{h, w, c}));
+          samples.resize(static_cast<size_t>(out->NumElements()));
+          return samples.data();
+        }));
+    const float scale = 1. / 65535;
+    float* values = out->data<float>();
+    for (size_t i = 0; i < samples.size(); ++i) values[i] = samples[i] * scale;
+    return absl::OkStatus();
   }
 
+  const DecodeOp op_;
   const int channels_;
   const DataType dtype_;
   const JpegDecodeOptions jpeg_;
@@ -160,7 +241,8 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeJpeg(
         "dct_method must be one of {'', 'INTEGER_FAST', 'INTEGER_ACCURATE'}");
   }
   options.integer_accurate = dct_method == "INTEGER_ACCURATE";
-  return std::make_unique<DecodeImageKernel>(channels, DT_UINT8, options);
+  return std::make_unique<DecodeImageKernel>(DecodeOp::kJpeg, channels,
+                                             DT_UINT8, options);
 }
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodePng(
@@ -175,7 +257,35 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodePng(
         absl::StrCat("`dtype` for `DecodePng` must be unit8, unit16 but got: ",
                      DataTypeName(dtype)));
   }
-  return std::make_unique<DecodeImageKernel>(channels, dtype,
+  return std::make_unique<DecodeImageKernel>(DecodeOp::kPng, channels, dtype,
+                                             JpegDecodeOptions());
+}
+
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeBmp(
+    const KernelConstruction& c) {
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
+  int channels;
+  MS_RETURN_IF_ERROR(ReadChannels(c, &channels));
+  return std::make_unique<DecodeImageKernel>(DecodeOp::kBmp, channels, DT_UINT8,
+                                             JpegDecodeOptions());
+}
+
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeImage(
+    const KernelConstruction& c) {
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
+  int channels;
+  MS_RETURN_IF_ERROR(ReadChannels(c, &channels));
+  DataType dtype;
+  MS_RETURN_IF_ERROR(c.attrs.GetOr("dtype", DT_UINT8, &dtype));
+  if (dtype != DT_UINT8 && dtype != DT_UINT16 && dtype != DT_FLOAT) {
+    return c.attrs.Error(absl::StrCat(
+        "`dtype` for `DecodeImage` must be unit8, unit16, float but got: ",
+        DataTypeName(dtype)));
+  }
+  bool expand_animations;
+  MS_RETURN_IF_ERROR(
+      c.attrs.GetOr("expand_animations", true, &expand_animations));
+  return std::make_unique<DecodeImageKernel>(DecodeOp::kImage, channels, dtype,
                                              JpegDecodeOptions());
 }
 
@@ -183,5 +293,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodePng(
 
 REGISTER_KERNEL(OpSpec("DecodeJpeg").Output("image"), CreateDecodeJpeg);
 REGISTER_KERNEL(OpSpec("DecodePng").Output("image"), CreateDecodePng);
+REGISTER_KERNEL(OpSpec("DecodeBmp").Output("image"), CreateDecodeBmp);
+REGISTER_KERNEL(OpSpec("DecodeImage").Output("image"), CreateDecodeImage);
 
 }  // namespace model_server
