@@ -1,5 +1,5 @@
 // model_server: serves TensorFlow models over TensorFlow Serving's gRPC
-// API and, with --rest_api_port, its HTTP/REST API.
+// API and, with --rest_api_port, its HTTP/REST API and web console.
 //
 //   model_server --port=8500 --model_name=half_plus_two
 //                --model_base_path=/models/half_plus_two
@@ -30,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "daemon/config_reloader.h"
+#include "daemon/console/console_routes.h"
 #include "daemon/flags.h"
 #include "daemon/grpc_channel_arguments.h"
 #include "daemon/health_service.h"
@@ -213,6 +214,7 @@ int Run(const DaemonFlags& flags) {
   rest_options.metrics = &metrics;
   const RestApiHandler rest_api(&models, rest_options);
   HttpRouter router;
+  AddConsoleRoutes(&router);  // GET /: the web console
   rest_api.AddRoutes(&router);
   AddHealthRoutes(&health, &router);
   if (metrics_path.has_value()) {

@@ -30,6 +30,10 @@ TEST_PACKAGES=(
   libprotobuf-java libnetty-java libguava-java libperfmark-java
   libgeronimo-annotation-1.3-spec-java
 )
+
+# chromium runs the web console headless (tests/console/console_test.py, a
+# python3 script that needs only the standard library).
+TEST_PACKAGES+=(chromium)
 if [[ ${1:-} == --test ]]; then
   PACKAGES+=("${TEST_PACKAGES[@]}")
 fi
