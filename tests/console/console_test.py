@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """The web console end to end, in headless Chromium (docs/console.md).
 
-Starts the real daemon on free loopback ports with two models, the example
-half_plus_two (written by tools' write_example_model) and
+Starts the real daemon on free loopback ports with three models: the
+example half_plus_two (written by tools' write_example_model),
 ../shared/models/tfdeploy_keras_mnist_tf113 (a dense MNIST softmax over
-[-1, 784]), opens http://127.0.0.1:<rest port>/ in headless Chromium driven
+[-1, 784]) and ../shared/models/mlnet_mnist_conv_model (a CNN over
+[-1, 28, 28, 1]). It opens http://127.0.0.1:<rest port>/ in headless Chromium driven
 over the DevTools pipe (cdp_pipe.py), and checks what a person would see:
 
-  - the page lists both models with their states;
+  - the page lists the models with their states;
   - a digit of ../shared/data/mnist_digits.json, written as a PNG, uploaded
     to the MNIST model's image input (scaled to 0..1, flattened column by
     column as R does) shows the digit's class, twice;
+  - the CNN's [N, H, W, C] input gets the image editor by default, and a
+    digit written at twice the size (56 x 56) is resized in the browser to
+    28 x 28 and classified;
   - the curl and Python calls for that request are shown;
   - half_plus_two's regress form sends the tf.Example {x: 2.0} and shows 3.
 
@@ -34,11 +38,13 @@ import time
 import urllib.request
 import zlib
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp_pipe import CdpError, Chromium  # noqa: E402
 
 SKIP = 77
 MNIST_MODEL = "tfdeploy_keras_mnist_tf113"
+CONV_MODEL = "mlnet_mnist_conv_model"
 
 
 def skip(reason):
@@ -67,7 +73,14 @@ def write_gray_png(path, pixels, width, height):
         out.write(chunk(b"IEND", b""))
 
 
-def start_daemon(build_dir, scratch, mnist_dir):
+def upscale(pixels, width, factor):
+    """Row-major `pixels` of a width x width image, each pixel repeated into
+    a factor x factor block."""
+    return [pixels[(y // factor) * width + x // factor]
+            for y in range(width * factor) for x in range(width * factor)]
+
+
+def start_daemon(build_dir, scratch, mnist_dir, conv_dir):
     example = os.path.join(scratch, "half_plus_two")
     subprocess.run([os.path.join(build_dir, "tools", "write_example_model"),
                     "--output_dir=" + os.path.join(example, "1")],
@@ -75,7 +88,8 @@ def start_daemon(build_dir, scratch, mnist_dir):
     config = os.path.join(scratch, "models.config")
     with open(config, "w") as out:
         out.write("model_config_list {\n")
-        for name, base in (("half_plus_two", example), ("mnist", mnist_dir)):
+        for name, base in (("half_plus_two", example), ("mnist", mnist_dir),
+                           ("mnist_conv", conv_dir)):
             out.write(f'  config {{ name: "{name}" base_path: "{base}" '
                       'model_platform: "tensorflow" }\n')
         out.write("}\n")
@@ -97,13 +111,13 @@ def start_daemon(build_dir, scratch, mnist_dir):
                 models = json.load(r)["models"]
             states = [v["state"] for m in models
                       for v in m["model_version_status"]]
-            if len(models) == 2 and states == ["AVAILABLE"] * len(states):
+            if len(models) == 3 and states == ["AVAILABLE"] * len(states):
                 return daemon, rest_port
         except OSError:
             pass
         time.sleep(0.2)
     daemon.kill()
-    raise RuntimeError("model_server did not make both models AVAILABLE")
+    raise RuntimeError("model_server did not make all models AVAILABLE")
 
 
 class Page:
@@ -185,7 +199,9 @@ class Page:
             out.write(base64.b64decode(data["data"]))
 
 
-def send_digit(page, png, label):
+def send_digit(page, model, png, label):
+    """Uploads `png` to the open model's serving_default image input, sends
+    it and checks the class shown."""
     section = 'section[data-signature="serving_default"]'
     page.set_file(f"{section} input[type=file][name=image]", png)
     # The change event decodes the image; Send waits for it.
@@ -200,40 +216,43 @@ def send_digit(page, png, label):
                               ".innerText")
         raise AssertionError(f"digit {label}: page shows class {shown}: "
                              f"{error}")
-    print(f"digit {label}: the page shows class {shown}")
+    print(f"{model}, digit {label}: the page shows class {shown}")
 
 
-def run(args, chromium, mnist_dir, digits, scratch):
-    daemon, rest_port = start_daemon(args.build_dir, scratch, mnist_dir)
+def choose(page, selector, value):
+    """Picks `value` in the <select> matching `selector`, as a user would."""
+    page.evaluate(f"""(() => {{
+        const s = document.querySelector({selector!r});
+        s.value = {value!r};
+        s.dispatchEvent(new Event('change')); }})()""")
+
+
+def run(args, chromium, model_dirs, digits, scratch):
+    daemon, rest_port = start_daemon(args.build_dir, scratch, *model_dirs)
     browser = Chromium(chromium, os.path.join(scratch, "profile"))
     try:
         page = Page(browser)
         page.call("Page.navigate", {"url": f"http://127.0.0.1:{rest_port}/"})
         page.wait_for("document.querySelectorAll('button.model-link').length "
-                      "== 2", "the model list")
+                      "== 3", "the model list")
         states = page.evaluate(
             "[...document.querySelectorAll('#models-table .state')]"
             ".map(s => s.textContent)")
-        assert states == ["1: AVAILABLE", "1: AVAILABLE"], states
-        print("the page lists half_plus_two and mnist, both AVAILABLE")
+        assert states == ["1: AVAILABLE"] * 3, states
+        print("the page lists half_plus_two, mnist and mnist_conv, "
+              "all AVAILABLE")
 
         page.evaluate("document.querySelector('[data-model=mnist]').click()")
         page.wait_for("!!document.querySelector('select.input-mode')",
                       "the MNIST signature form")
         # The model was trained in R, which flattens the 28x28 pixels column
         # by column.
-        page.evaluate("""(() => {
-            const choose = (selector, value) => {
-              const s = document.querySelector(selector);
-              s.value = value;
-              s.dispatchEvent(new Event('change'));
-            };
-            choose('select.input-mode', 'image');
-            choose('select[name=order]', 'columns'); })()""")
+        choose(page, "select.input-mode", "image")
+        choose(page, "select[name=order]", "columns")
         for label, pixels in digits:
             png = os.path.join(scratch, f"digit_{label}.png")
             write_gray_png(png, pixels, 28, 28)
-            send_digit(page, png, label)
+            send_digit(page, "mnist", png, label)
         snippets = page.evaluate(
             "[...document.querySelectorAll('pre.snippet')]"
             ".map(p => p.textContent)")
@@ -245,6 +264,21 @@ def run(args, chromium, mnist_dir, digits, scratch):
         os.makedirs(os.path.dirname(args.screenshot), exist_ok=True)
         page.screenshot(args.screenshot)
         print(f"screenshot: {args.screenshot}")
+
+        page.evaluate(
+            "document.querySelector('[data-model=mnist_conv]').click()")
+        page.wait_for("document.querySelector('#model-title').textContent "
+                      "== 'mnist_conv' && "
+                      "!!document.querySelector('select.input-mode')",
+                      "the CNN's signature form")
+        mode = page.evaluate("document.querySelector('select.input-mode')"
+                             ".value")
+        assert mode == "image", f"[N, 28, 28, 1] input opens in {mode} mode"
+        choose(page, "select[name=scale]", "0..255")
+        label, pixels = digits[0]
+        png = os.path.join(scratch, f"digit_{label}_56.png")
+        write_gray_png(png, upscale(pixels, 28, 2), 56, 56)
+        send_digit(page, "mnist_conv", png, label)
 
         page.evaluate(
             "document.querySelector('[data-model=half_plus_two]').click()")
@@ -280,12 +314,12 @@ def main():
     if chromium is None:
         skip("chromium is not installed (tools/install_deps.sh --test "
              "installs it): the web console is not tested")
-    mnist_dir = os.path.abspath(
-        os.path.join(args.shared_dir, "models", MNIST_MODEL))
+    model_dirs = [os.path.abspath(os.path.join(args.shared_dir, "models", m))
+                  for m in (MNIST_MODEL, CONV_MODEL)]
     digits_file = os.path.join(args.shared_dir, "data", "mnist_digits.json")
-    if not (os.path.isdir(mnist_dir) and os.path.isfile(digits_file)):
-        skip(f"{mnist_dir} or {digits_file} is absent: the web console is "
-             "not tested")
+    for needed in model_dirs + [digits_file]:
+        if not os.path.exists(needed):
+            skip(f"{needed} is absent: the web console is not tested")
     with open(digits_file) as f:
         all_digits = json.load(f)["digits"]
     # Two digits, so one right answer is not luck.
@@ -293,7 +327,7 @@ def main():
         next(d for d in all_digits if d["label"] == 7),
         next(d for d in all_digits if d["label"] == 2))]
     with tempfile.TemporaryDirectory(prefix="console_test.") as scratch:
-        run(args, chromium, mnist_dir, digits, scratch)
+        run(args, chromium, model_dirs, digits, scratch)
     print("PASSED")
 
 
