@@ -34,6 +34,7 @@
 #include "daemon/flags.h"
 #include "daemon/grpc_channel_arguments.h"
 #include "daemon/health_service.h"
+#include "daemon/journald_logging.h"
 #include "daemon/metrics/monitoring_config.h"
 #include "daemon/metrics/server_metrics.h"
 #include "daemon/model_config_file.h"
@@ -286,7 +287,6 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  FLAGS_logtostderr = true;
-  google::InitGoogleLogging(program.c_str());
+  model_server::InitDaemonLogging(program.c_str());
   return model_server::Run(parsed.flags);
 }
