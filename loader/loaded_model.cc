@@ -1,13 +1,10 @@
 #include "loader/loaded_model.h"
 
-#include <sys/stat.h>
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "glog/logging.h"
 #include "loader/asset_feeds.h"
-#include "loader/saved_model_reader.h"
 #include "runtime/executor.h"
 #include "runtime/function_library.h"
 #include "runtime/graph.h"
@@ -18,40 +15,6 @@
 namespace model_server {
 namespace {
 
-constexpr char kMainOpCollection[] = "saved_model_main_op";
-constexpr char kLegacyInitOpCollection[] = "legacy_init_op";
-
-bool FileExists(const std::string& path) {
-  struct stat info;
-  return stat(path.c_str(), &info) == 0;
-}
-
-// The init op's node name, or "" when the model has none.
-absl::StatusOr<std::string> FindInitOp(
-    const tensorflow::MetaGraphDef& meta_graph,
-    const std::string& export_dir) {
-  auto signature = meta_graph.signature_def().find(kInitOpSignatureKey);
-  if (signature != meta_graph.signature_def().end()) {
-    auto output = signature->second.outputs().find(kInitOpSignatureKey);
-    if (output == signature->second.outputs().end()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("Could not find output ", kInitOpSignatureKey));
-    }
-    return output->second.name();
-  }
-  for (const char* key : {kMainOpCollection, kLegacyInitOpCollection}) {
-    auto it = meta_graph.collection_def().find(key);
-    if (it == meta_graph.collection_def().end()) continue;
-    const auto& nodes = it->second.node_list().value();
-    if (nodes.size() != 1) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("Expected exactly one main op in : ", export_dir));
-    }
-    return nodes[0];
-  }
-  return std::string();
-}
-
 // A plan for the restore or init run, with the given extra feed first and
 // the asset feeds after it (those absent from the graph are skipped).
 struct SetupRun {
@@ -61,7 +24,8 @@ struct SetupRun {
 };
 
 absl::StatusOr<SetupRun> CompileSetupRun(
-    const std::string& what, const Graph& graph, const std::string& target,
+    const std::string& what, const Graph& graph,
+    const std::vector<std::string>& targets,
     const std::vector<std::pair<std::string, Tensor>>& extra_feeds,
     const std::vector<AssetFeed>& assets, const CompileEnv& env) {
   SetupRun run{what, nullptr, {}};
@@ -76,7 +40,7 @@ absl::StatusOr<SetupRun> CompileSetupRun(
     run.feeds.push_back(asset.path);
   }
   absl::StatusOr<std::unique_ptr<Plan>> plan =
-      Plan::CompileByName(graph, feed_names, {}, {target}, env);
+      Plan::CompileByName(graph, feed_names, {}, targets, env);
   if (!plan.ok()) return plan.status();
   run.plan = *std::move(plan);
   return run;
@@ -88,21 +52,29 @@ LoadedModel::~LoadedModel() = default;
 
 absl::StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::Load(
     const std::string& export_dir, const LoadOptions& options) {
+  MS_ASSIGN_OR_RETURN(ModelFiles files, FindModelFiles(export_dir));
+  MS_ASSIGN_OR_RETURN(ModelSource source, ReadModelSource(files, options.tags));
+  return Load(std::move(source), options);
+}
+
+absl::StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::Load(
+    ModelSource source, const LoadOptions& options) {
   std::unique_ptr<LoadedModel> model(new LoadedModel());
+  const std::string export_dir = source.files.dir;
+  const std::string described = DescribeModel(source.files);
   model->export_dir_ = export_dir;
-  MS_ASSIGN_OR_RETURN(tensorflow::SavedModel saved_model,
-                      ReadSavedModel(export_dir));
-  MS_ASSIGN_OR_RETURN(model->meta_graph_,
-                      TakeMetaGraph(std::move(saved_model), options.tags));
+  model->files_ = source.files;
+  model->signature_origin_ = source.signature_origin;
+  model->meta_graph_ = std::move(source.meta_graph);
   const tensorflow::MetaGraphDef& meta_graph = model->meta_graph_;
 
   // Function plans are shared by the kernels that call them, so the library
   // (which points into the GraphDef) is only needed while compiling.
   auto functions = std::make_unique<FunctionLibrary>(
       meta_graph.graph_def().library(), &model->resources_, export_dir);
-  MS_ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph,
-                      Graph::FromGraphDef(meta_graph.graph_def(),
-                                          functions.get()));
+  MS_ASSIGN_OR_RETURN(
+      std::unique_ptr<Graph> graph,
+      Graph::FromGraphDef(meta_graph.graph_def(), functions.get()));
   CompileEnv env{&model->resources_, functions.get(), export_dir};
   MS_ASSIGN_OR_RETURN(std::vector<AssetFeed> assets,
                       CollectAssetFeeds(meta_graph, export_dir));
@@ -124,24 +96,27 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::Load(
   };
 
   const auto& saver = meta_graph.saver_def();
-  const std::string prefix = export_dir + "/variables/variables";
-  if (!saver.restore_op_name().empty() && FileExists(prefix + ".index")) {
-    add_setup(CompileSetupRun("restoring variables", *graph,
-                              saver.restore_op_name(),
-                              {{saver.filename_tensor_name(),
-                                Tensor::Scalar<std::string>(prefix)}},
-                              assets, env),
+  if (!saver.restore_op_name().empty() && !source.restore_prefix.empty()) {
+    add_setup(CompileSetupRun(
+                  "restoring variables", *graph, {saver.restore_op_name()},
+                  {{saver.filename_tensor_name(),
+                    Tensor::Scalar<std::string>(source.restore_prefix)}},
+                  assets, env),
               "restoring variables");
   } else if (!saver.restore_op_name().empty()) {
     LOG(INFO) << "The SavedModel at " << export_dir
               << " has no variables; no checkpoint was restored.";
+  } else if (source.files.format == ModelFormat::kCheckpoint) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source.files.model_file,
+        " has no SaverDef (restore_op_name), so the checkpoint's variables "
+        "cannot be restored; write the .meta with tf.train.Saver"));
   }
-  absl::StatusOr<std::string> init_op = FindInitOp(meta_graph, export_dir);
-  if (!init_op.ok()) return init_op.status();
-  if (!init_op->empty()) {
-    add_setup(CompileSetupRun("running the init op", *graph, *init_op, {},
-                              assets, env),
-              absl::StrCat("running the init op ", *init_op));
+  if (!source.init_targets.empty()) {
+    add_setup(CompileSetupRun("running the init op", *graph,
+                              source.init_targets, {}, assets, env),
+              absl::StrCat("running the init op ",
+                           absl::StrJoin(source.init_targets, ", ")));
   }
 
   // Signatures.
@@ -170,36 +145,34 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::Load(
     }
   }
   if (!missing.empty()) {
-    std::string context =
-        absl::StrCat("cannot load SavedModel at ", export_dir);
+    std::string context = absl::StrCat("cannot load ", described);
     if (!errors.empty()) {
       absl::StrAppend(&context, " (also: ", absl::StrJoin(errors, "; "), ")");
     }
     return MissingOpsError(missing, context);
   }
   if (!errors.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot load SavedModel at ", export_dir, ": ",
-                     absl::StrJoin(errors, "; ")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot load ", described, ": ", absl::StrJoin(errors, "; ")));
   }
 
   for (SetupRun& run : setup) {
     std::vector<Tensor> unused;
     absl::Status status = RunPlan(*run.plan, run.feeds, &unused);
     if (!status.ok()) {
-      return absl::Status(status.code(),
-                          absl::StrCat(run.what, " for SavedModel at ",
-                                       export_dir, ": ", status.message()));
+      return absl::Status(
+          status.code(),
+          absl::StrCat(run.what, " for ", described, ": ", status.message()));
     }
   }
   for (const std::string& warning : model->warnings_) {
-    LOG(WARNING) << "SavedModel at " << export_dir << ": " << warning;
+    LOG(WARNING) << described << ": " << warning;
   }
   // Everything that needs the graph is compiled; keep only the metadata.
   setup.clear();
   graph.reset();
   functions.reset();
-  model->meta_graph_.clear_graph_def();
+  if (!options.keep_graph_def) model->meta_graph_.clear_graph_def();
   return model;
 }
 

@@ -1,11 +1,13 @@
-// One SavedModel version loaded and ready to serve: the chosen MetaGraphDef,
+// One model version loaded and ready to serve: the chosen MetaGraphDef,
 // its variables restored, its init op run, and every signature compiled.
+// The version may be a SavedModel, a TF1 checkpoint or a frozen GraphDef
+// (model_source.h); all three load into this one class.
 //
 // Loading follows TensorFlow's SavedModel loader: restore by running the
-// SaverDef's restore op with its filename tensor fed "<dir>/variables/
-// variables" (skipped when there is no variables index), then run the init
-// op (the __saved_model_init_op signature, else the saved_model_main_op or
-// legacy_init_op collection), feeding asset paths to both. Ops that restore,
+// SaverDef's restore op with its filename tensor fed the checkpoint prefix
+// ("<dir>/variables/variables" for a SavedModel; skipped when there is no
+// checkpoint), then run the init op (model_source.h says which), feeding
+// asset paths to both. Ops that restore,
 // init or a signature need are checked before anything runs: a missing op
 // there, or in every signature, fails the load with one message listing every
 // missing op; a signature with missing ops otherwise answers UNIMPLEMENTED.
@@ -22,6 +24,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "loader/model_files.h"
+#include "loader/model_source.h"
 #include "runtime/resource.h"
 #include "signatures/signature_map.h"
 #include "tensorflow/core/protobuf/meta_graph.pb.h"
@@ -29,19 +33,32 @@
 namespace model_server {
 
 struct LoadOptions {
+  // The SavedModel MetaGraphDef to load; other formats ignore it.
   std::set<std::string> tags = {"serve"};
+  // Keep the GraphDef in meta_graph() after loading (model_tool freeze reads
+  // it together with the restored variables); servers drop it.
+  bool keep_graph_def = false;
 };
 
 class LoadedModel {
  public:
+  // Finds the model in `export_dir` (FindModelFiles) and loads it.
   static absl::StatusOr<std::unique_ptr<LoadedModel>> Load(
       const std::string& export_dir, const LoadOptions& options);
+  // Loads a model already read (model_tool reads first to show or freeze).
+  static absl::StatusOr<std::unique_ptr<LoadedModel>> Load(
+      ModelSource source, const LoadOptions& options);
   ~LoadedModel();
 
   const std::string& export_dir() const { return export_dir_; }
+  const ModelFiles& files() const { return files_; }
+  SignatureOrigin signature_origin() const { return signature_origin_; }
   // The MetaGraphDef with its graph_def dropped after compiling (signatures,
-  // collections and meta_info_def stay).
+  // collections and meta_info_def stay) unless LoadOptions.keep_graph_def.
   const tensorflow::MetaGraphDef& meta_graph() const { return meta_graph_; }
+  // The model's variables and tables, as restore and init left them
+  // (model_tool freeze reads them from a model it loaded for itself).
+  ResourceManager* resources() { return &resources_; }
   const SignatureMap& signatures() const { return signatures_; }
   // Signatures that cannot run, with why (also logged at load).
   const std::vector<std::string>& warnings() const { return warnings_; }
@@ -50,6 +67,8 @@ class LoadedModel {
   LoadedModel() = default;
 
   std::string export_dir_;
+  ModelFiles files_;
+  SignatureOrigin signature_origin_ = SignatureOrigin::kModel;
   tensorflow::MetaGraphDef meta_graph_;
   ResourceManager resources_;
   // Declared last so compiled plans (and the kernels that hold resources)

@@ -1,70 +1,33 @@
 #include "loader/saved_model_reader.h"
 
-#include <fstream>
-#include <sstream>
+#include <filesystem>
+#include <system_error>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/text_format.h"
+#include "loader/proto_file.h"
+#include "runtime/status_macros.h"
 
 namespace model_server {
-namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading ", path));
-  }
-  return contents.str();
-}
-
-bool FileExists(const std::string& path) {
-  std::ifstream file(path);
-  return static_cast<bool>(file);
-}
-
-}  // namespace
 
 absl::StatusOr<tensorflow::SavedModel> ReadSavedModel(
     const std::string& export_dir) {
   tensorflow::SavedModel saved_model;
   const std::string pb = export_dir + "/saved_model.pb";
   const std::string pbtxt = export_dir + "/saved_model.pbtxt";
-  if (FileExists(pb)) {
-    absl::StatusOr<std::string> bytes = ReadFile(pb);
-    if (!bytes.ok()) return bytes.status();
-    if (bytes->size() > static_cast<size_t>(INT32_MAX)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(pb, " is larger than 2 GiB, the protobuf limit"));
-    }
-    google::protobuf::io::ArrayInputStream stream(
-        bytes->data(), static_cast<int>(bytes->size()));
-    google::protobuf::io::CodedInputStream coded(&stream);
-    coded.SetTotalBytesLimit(INT32_MAX);
-    coded.SetRecursionLimit(1000);
-    if (!saved_model.ParseFromCodedStream(&coded) ||
-        !coded.ConsumedEntireMessage()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("could not parse ", pb, " as a SavedModel proto"));
-    }
+  std::error_code ec;
+  if (std::filesystem::exists(pb, ec)) {
+    MS_RETURN_IF_ERROR(ReadProtoFile(pb, ProtoEncoding::kBinary, "a SavedModel",
+                                     &saved_model));
     return saved_model;
   }
-  if (FileExists(pbtxt)) {
-    absl::StatusOr<std::string> text = ReadFile(pbtxt);
-    if (!text.ok()) return text.status();
-    if (!google::protobuf::TextFormat::ParseFromString(*text, &saved_model)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("could not parse ", pbtxt, " as a text SavedModel"));
-    }
+  if (std::filesystem::exists(pbtxt, ec)) {
+    MS_RETURN_IF_ERROR(ReadProtoFile(pbtxt, ProtoEncoding::kText,
+                                     "a SavedModel", &saved_model));
     return saved_model;
   }
   return absl::NotFoundError(absl::StrCat(
@@ -82,14 +45,13 @@ absl::StatusOr<tensorflow::MetaGraphDef> TakeMetaGraph(
     const auto& graph_tags = meta_graph.meta_info_def().tags();
     std::set<std::string> tag_set(graph_tags.begin(), graph_tags.end());
     if (tag_set == tags) return std::move(meta_graph);
-    available.push_back(
-        absl::StrCat("{ ", absl::StrJoin(tag_set, " "), " }"));
+    available.push_back(absl::StrCat("{ ", absl::StrJoin(tag_set, " "), " }"));
   }
-  return absl::NotFoundError(absl::StrCat(
-      "Could not find meta graph def matching supplied tags: { ",
-      absl::StrJoin(tags, " "), " }. Available tag sets: ",
-      available.empty() ? "none" : absl::StrJoin(available, ", "),
-      ". Choose one with --saved_model_tags."));
+  return absl::NotFoundError(
+      absl::StrCat("Could not find meta graph def matching supplied tags: { ",
+                   absl::StrJoin(tags, " "), " }. Available tag sets: ",
+                   available.empty() ? "none" : absl::StrJoin(available, ", "),
+                   ". Choose one with --saved_model_tags."));
 }
 
 std::set<std::string> ParseTags(const std::string& tags) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "runtime/status_macros.h"
 #include "runtime/tensor_proto.h"
 #include "tensorflow/core/protobuf/saver.pb.h"
+#include "tensorflow/python/training/checkpoint_state.pb.h"
 
 namespace model_server {
 namespace {
@@ -291,39 +293,84 @@ absl::Status SavedModelWriter::Write(const std::string& export_dir,
                          options);
 }
 
+namespace {
+
+// Creates `dir` whole: `write` fills a temporary sibling, which is renamed
+// into place. Fails with ALREADY_EXISTS when `dir` exists.
+absl::Status WriteDirectoryAtomically(
+    const std::string& dir, const std::string& what,
+    const std::function<absl::Status(const std::string&)>& write) {
+  std::error_code error;
+  if (fs::exists(dir, error)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("Export directory already exists: ", dir));
+  }
+  const fs::path parent = fs::path(dir).parent_path();
+  if (!parent.empty()) {
+    fs::create_directories(parent, error);
+    if (error) return IoError("create", parent.string(), error);
+  }
+  const std::string temp = TemporarySibling(dir);
+  fs::create_directory(temp, error);
+  if (error) return IoError("create", temp, error);
+
+  absl::Status status = write(temp);
+  if (status.ok()) {
+    fs::rename(temp, dir, error);
+    if (error) status = IoError("move into place", dir, error);
+  }
+  if (!status.ok()) {
+    std::error_code ignored;
+    fs::remove_all(temp, ignored);
+    return absl::Status(status.code(), absl::StrCat("writing ", what, " ", dir,
+                                                    ": ", status.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status WriteSavedModel(const std::string& export_dir,
                              const tensorflow::SavedModel& saved_model,
                              const std::map<std::string, Tensor>& checkpoint,
                              const std::map<std::string, std::string>& assets,
                              const WriteOptions& options) {
-  std::error_code error;
-  if (fs::exists(export_dir, error)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("Export directory already exists: ", export_dir));
-  }
-  const fs::path parent = fs::path(export_dir).parent_path();
-  if (!parent.empty()) {
-    fs::create_directories(parent, error);
-    if (error) return IoError("create", parent.string(), error);
-  }
-  const std::string temp = TemporarySibling(export_dir);
-  fs::create_directory(temp, error);
-  if (error) return IoError("create", temp, error);
+  return WriteDirectoryAtomically(
+      export_dir, "SavedModel", [&](const std::string& temp) {
+        return WriteContents(temp, saved_model, checkpoint, assets, options);
+      });
+}
 
-  absl::Status status =
-      WriteContents(temp, saved_model, checkpoint, assets, options);
-  if (status.ok()) {
-    fs::rename(temp, export_dir, error);
-    if (error) status = IoError("move into place", export_dir, error);
-  }
-  if (!status.ok()) {
-    std::error_code ignored;
-    fs::remove_all(temp, ignored);
-    return absl::Status(status.code(),
-                        absl::StrCat("writing SavedModel ", export_dir, ": ",
-                                     status.message()));
-  }
-  return absl::OkStatus();
+absl::Status SavedModelWriter::WriteCheckpoint(
+    const std::string& dir, const CheckpointOptions& options) const {
+  MS_ASSIGN_OR_RETURN(tensorflow::SavedModel saved_model, Build());
+  tensorflow::MetaGraphDef meta_graph =
+      std::move(*saved_model.mutable_meta_graphs(0));
+  meta_graph.mutable_meta_info_def()->clear_tags();
+  return WriteDirectoryAtomically(
+      dir, "checkpoint", [&](const std::string& temp) -> absl::Status {
+        const std::string prefix = temp + "/" + options.prefix_name;
+        std::string bytes;
+        if (!meta_graph.SerializeToString(&bytes)) {
+          return absl::InternalError("cannot serialize the MetaGraphDef");
+        }
+        MS_RETURN_IF_ERROR(WriteFile(prefix + ".meta", bytes));
+        BundleWriter writer(prefix);
+        for (const auto& [key, tensor] : checkpoint_) {
+          MS_RETURN_IF_ERROR(writer.Add(key, tensor));
+        }
+        MS_RETURN_IF_ERROR(writer.Finish());
+        if (!options.write_state_file) return absl::OkStatus();
+        const std::string named = options.state_path.empty()
+                                      ? options.prefix_name
+                                      : options.state_path;
+        tensorflow::CheckpointState state;
+        state.set_model_checkpoint_path(named);
+        state.add_all_model_checkpoint_paths(named);
+        std::string text;
+        google::protobuf::TextFormat::PrintToString(state, &text);
+        return WriteFile(temp + "/checkpoint", text);
+      });
 }
 
 }  // namespace model_server

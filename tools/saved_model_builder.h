@@ -79,6 +79,17 @@ struct WriteOptions {
   bool text_format = false;
 };
 
+// How WriteCheckpoint() lays out a TF1 checkpoint, as tf.train.Saver does.
+struct CheckpointOptions {
+  // <dir>/<prefix_name>.meta, .index and .data-00000-of-00001.
+  std::string prefix_name = "model.ckpt";
+  // The `checkpoint` state file names this path (model_checkpoint_path);
+  // empty names prefix_name. Tests write an absolute path from another
+  // machine here.
+  std::string state_path;
+  bool write_state_file = true;
+};
+
 class SavedModelWriter {
  public:
   SavedModelWriter();
@@ -142,6 +153,15 @@ class SavedModelWriter {
   // Builds and writes the SavedModel to `export_dir` (see WriteSavedModel).
   absl::Status Write(const std::string& export_dir,
                      const WriteOptions& options = WriteOptions()) const;
+
+  // Writes what tf.train.Saver writes instead of a SavedModel: the
+  // MetaGraphDef (Build()'s, without tags) as <dir>/<prefix>.meta, the
+  // variables as the bundle <dir>/<prefix>.index + .data-00000-of-00001, and
+  // the `checkpoint` state file. Like Write(), `dir` must not exist and
+  // appears whole (written beside it, then renamed).
+  absl::Status WriteCheckpoint(
+      const std::string& dir,
+      const CheckpointOptions& options = CheckpointOptions()) const;
 
  private:
   struct Variable {
