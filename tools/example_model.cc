@@ -58,6 +58,25 @@ void BuildHalfPlusTwo(SavedModelWriter* writer) {
       .Output("scores", regress_y, DT_FLOAT, {-1, 1});
 }
 
+absl::Status WriteHalfPlusTwoCheckpoint(const std::string& dir) {
+  SavedModelWriter writer;
+  BuildHalfPlusTwo(&writer);
+  // What training adds: a label, a loss on y and an update of b that
+  // consumes it. A Saver's MetaGraphDef has no signatures.
+  GraphBuilder& g = writer.graph();
+  const std::string label = g.Placeholder("label", DT_FLOAT, {-1, 1});
+  const std::string diff = g.Binary("loss/sub", "Sub", "y:0", label, DT_FLOAT);
+  const std::string loss = g.Binary("loss", "Mul", diff, diff, DT_FLOAT);
+  g.Op("train/update_b", "AssignSub")
+      .Input("b")
+      .Input(loss)
+      .Attr("T", DT_FLOAT);
+  writer.meta_graph().clear_signature_def();
+  CheckpointOptions options;
+  options.prefix_name = "model.ckpt-1000";
+  return writer.WriteCheckpoint(dir, options);
+}
+
 absl::Status WriteHalfPlusTwo(const std::string& export_dir) {
   SavedModelWriter writer;
   BuildHalfPlusTwo(&writer);

@@ -36,6 +36,12 @@ void BuildHalfPlusTwo(SavedModelWriter* writer);
 // /models/half_plus_two/1). Fails as WriteSavedModel does.
 absl::Status WriteHalfPlusTwo(const std::string& export_dir);
 
+// half_plus_two as a training run leaves it: tf.train.Saver's files
+// model.ckpt-1000.{meta,index,data-00000-of-00001} and `checkpoint` in `dir`
+// (which must not exist). The graph also has a label placeholder, a loss on
+// y and an update op consuming it, and no signatures.
+absl::Status WriteHalfPlusTwoCheckpoint(const std::string& dir);
+
 }  // namespace model_server
 
 #endif  // MODEL_SERVER_TOOLS_EXAMPLE_MODEL_H_

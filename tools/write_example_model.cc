@@ -1,7 +1,9 @@
 // write_example_model: writes the README's example model, half_plus_two
-// (y = 0.5 * x + 2), as a SavedModel version directory.
+// (y = 0.5 * x + 2), as a SavedModel version directory, or as the TF1
+// training checkpoint of the README's model_tool walk-through.
 //
 //   write_example_model --output_dir=/models/half_plus_two/1
+//   write_example_model --format=checkpoint --output_dir=/tmp/train
 //
 // The directory must not exist yet; it appears complete or not at all (the
 // model is written next to it and renamed into place), so a running
@@ -18,6 +20,10 @@
 ABSL_FLAG(std::string, output_dir, "",
           "Version directory to create, e.g. /models/half_plus_two/1 "
           "(must not exist)");
+ABSL_FLAG(std::string, format, "savedmodel",
+          "savedmodel, or checkpoint: the TF1 training checkpoint "
+          "tf.train.Saver would write (model.ckpt-1000.meta, .index, .data, "
+          "checkpoint)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -37,11 +43,22 @@ int main(int argc, char** argv) {
                  "--output_dir=/models/half_plus_two/1\n";
     return 2;
   }
-  absl::Status status = model_server::WriteHalfPlusTwo(output_dir);
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format != "savedmodel" && format != "checkpoint") {
+    std::cerr << "write_example_model: --format is savedmodel or checkpoint, "
+                 "not '"
+              << format << "'\n";
+    return 2;
+  }
+  absl::Status status =
+      format == "checkpoint"
+          ? model_server::WriteHalfPlusTwoCheckpoint(output_dir)
+          : model_server::WriteHalfPlusTwo(output_dir);
   if (!status.ok()) {
     std::cerr << "write_example_model: " << status.message() << "\n";
     return 1;
   }
-  std::cout << "Wrote half_plus_two to " << output_dir << "\n";
+  std::cout << "Wrote half_plus_two (" << format << ") to " << output_dir
+            << "\n";
   return 0;
 }

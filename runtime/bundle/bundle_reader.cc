@@ -186,6 +186,11 @@ absl::StatusOr<const RandomAccessFile*> BundleReader::Shard(
   return file.get();
 }
 
+int64_t BundleReader::StoredBytes(absl::string_view key) const {
+  const Entry* entry = FindEntry(key);
+  return entry == nullptr ? -1 : entry->size;
+}
+
 absl::StatusOr<Tensor> BundleReader::Lookup(absl::string_view key) const {
   const Entry* entry = FindEntry(key);
   if (entry == nullptr) return NotFound(key);

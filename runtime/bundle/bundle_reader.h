@@ -68,6 +68,8 @@ class BundleReader {
   // The dtype and shape of `key`; NOT_FOUND "Key <k> not found in checkpoint
   // <prefix>" if absent.
   absl::StatusOr<BundleEntryInfo> GetEntryInfo(absl::string_view key) const;
+  // How many bytes `key` takes in its data shard, or -1 if absent.
+  int64_t StoredBytes(absl::string_view key) const;
 
   // Reads the whole tensor `key`. Fails with NOT_FOUND (as above, or for a
   // missing shard file), DATA_LOSS for an entry that does not fit its shard,

@@ -147,6 +147,31 @@ absl::Status LookupTable::CheckSameEntries(const Tensor& keys,
   return absl::OkStatus();
 }
 
+absl::Status LookupTable::Export(Tensor* keys, Tensor* values) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!initialized_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Table ", name_, " is not initialized"));
+  }
+  const int64_t n = values_.NumElements();
+  MS_ASSIGN_OR_RETURN(*keys, Tensor::Create(key_dtype_, TensorShape{n}));
+  if (key_dtype_ == DT_STRING) {
+    for (const auto& [key, row] : string_rows_) {
+      keys->data<std::string>()[row] = key;
+    }
+  } else {
+    for (const auto& [key, row] : int_rows_) {
+      if (key_dtype_ == DT_INT32) {
+        keys->data<int32_t>()[row] = static_cast<int32_t>(key);
+      } else {
+        keys->data<int64_t>()[row] = key;
+      }
+    }
+  }
+  *values = values_;
+  return absl::OkStatus();
+}
+
 absl::Status LookupTable::Initialize(const Tensor& keys, const Tensor& values) {
   if (keys.dtype() != key_dtype_ || values.dtype() != value_dtype_) {
     return absl::InvalidArgumentError(absl::StrCat(

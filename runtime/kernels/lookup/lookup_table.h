@@ -67,6 +67,11 @@ class LookupTable : public LookupInterface {
     return Initialize(keys, values);
   }
 
+  // Every entry: `keys` and `values` become vectors of the table's dtypes,
+  // row i mapping keys[i] to values[i] (model_tool freeze writes them as
+  // constants). Fails with FAILED_PRECONDITION if uninitialized.
+  absl::Status Export(Tensor* keys, Tensor* values) const;
+
  private:
   // Row of `key` in values_, or -1.
   int64_t RowOf(const Tensor& keys, int64_t i) const
