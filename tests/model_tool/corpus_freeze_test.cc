@@ -5,7 +5,10 @@
 // gold outputs and the SavedModel's outputs; the frozen file holds no
 // variable, save or restore op. Models the runtime cannot load, and the
 // ones freezing cannot hold (state that requests change, lookup tables),
-// are listed with their reason. Skips, saying so, without ../shared.
+// are listed with their reason. One of them, tfdeploy_keras_mnist_tf113 (a
+// Keras model with variables), is also served frozen by the real daemon and
+// answers its gold pairs through gRPC Predict. Skips, saying so, without
+// ../shared.
 #include <filesystem>
 #include <map>
 #include <set>
@@ -23,6 +26,7 @@
 #include "tests/corpus/gold_pairs.h"
 #include "tests/model_tool/corpus_params.h"
 #include "tests/model_tool/tool_runner.h"
+#include "tests/testing/daemon_process.h"
 #include "tests/testing/scoped_temp_dir.h"
 
 namespace model_server {
@@ -171,6 +175,71 @@ TEST_P(FreezeReproducesGold, FrozenGraphServesTheSameOutputs) {
 
 INSTANTIATE_TEST_SUITE_P(Corpus, FreezeReproducesGold,
                          ::testing::ValuesIn(GoldModels()));
+
+TEST(FreezeThroughDaemon, FrozenKerasMnistAnswersItsGoldPairs) {
+  const std::string model = "tfdeploy_keras_mnist_tf113";
+  if (testing::SharedModelPath(model).empty()) {
+    GTEST_SKIP() << "../shared/models/" << model << " is not present";
+  }
+  auto groups = ReadModelGold(ModelsDir(), model);
+  ASSERT_TRUE(groups.ok()) << groups.status();
+  // The first group with a Predict pair (gold.json's may hold only REST
+  // requests).
+  const PairGroup* found = nullptr;
+  for (const PairGroup& group : *groups) {
+    for (const GoldPair& pair : group.pairs) {
+      if (found == nullptr && pair.skip_reason.empty()) found = &group;
+    }
+  }
+  ASSERT_NE(found, nullptr) << model << " has no Predict gold pair";
+  const PairGroup& group = *found;
+  ScopedTempDir temp;
+  const std::string version_dir = temp.Child("frozen/1");
+  std::filesystem::create_directories(version_dir);
+  auto run = testing::RunTool(
+      "freeze", {"--input_saved_model_dir",
+                 ModelsDir() + "/" + model + "/" + group.version,
+                 "--output_graph", version_dir + "/frozen_model.pb"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  auto frozen = LoadedModel::Load(version_dir, LoadOptions());
+  ASSERT_TRUE(frozen.ok()) << frozen.status();
+
+  testing::DaemonOptions options;
+  options.model_name = model;
+  options.model_base_path = temp.Child("frozen");
+  auto daemon = testing::DaemonProcess::Start(options);
+  ASSERT_TRUE(daemon.ok()) << daemon.status();
+  int answered = 0;
+  for (const GoldPair& pair : group.pairs) {
+    if (!pair.skip_reason.empty()) continue;
+    auto request = testing::MakePredictRequest(model, pair.signature);
+    for (const auto& [alias, gold] : pair.inputs) {
+      auto tensor = ToTensor(
+          gold, testing::SignatureInputDtype(**frozen, pair.signature, alias));
+      ASSERT_TRUE(tensor.ok()) << tensor.status();
+      ASSERT_TRUE(
+          TensorToProto(*tensor, &(*request.mutable_inputs())[alias]).ok());
+    }
+    tensorflow::serving::PredictResponse response;
+    grpc::Status status =
+        testing::CallPredict((*daemon)->prediction(), request, &response);
+    ASSERT_TRUE(status.ok()) << pair.origin << ": " << status.error_message();
+    for (const auto& [alias, gold] : pair.outputs) {
+      auto it = response.outputs().find(alias);
+      ASSERT_NE(it, response.outputs().end()) << pair.origin << ": " << alias;
+      auto tensor = TensorFromProto(it->second);
+      ASSERT_TRUE(tensor.ok()) << tensor.status();
+      EXPECT_EQ(MatchTensor(*tensor, gold), "") << pair.origin << " " << alias;
+    }
+    ++answered;
+  }
+  std::cout << "[ daemon   ] " << model << ": " << answered
+            << " gold pairs answered by its frozen graph through Predict\n";
+  EXPECT_GT(answered, 0);
+  auto exit_code = (*daemon)->Stop();
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0) << (*daemon)->Stderr();
+}
 
 }  // namespace
 }  // namespace model_server
