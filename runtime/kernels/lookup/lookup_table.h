@@ -68,9 +68,10 @@ class LookupTable : public LookupInterface {
   }
 
   // Every entry: `keys` and `values` become vectors of the table's dtypes,
-  // row i mapping keys[i] to values[i] (model_tool freeze writes them as
-  // constants). Fails with FAILED_PRECONDITION if uninitialized.
-  absl::Status Export(Tensor* keys, Tensor* values) const;
+  // row i mapping keys[i] to values[i] (LookupTableExportV2; model_tool
+  // freeze writes them as constants). Fails with FAILED_PRECONDITION if
+  // uninitialized.
+  absl::Status Export(Tensor* keys, Tensor* values) const override;
 
  private:
   // Row of `key` in values_, or -1.

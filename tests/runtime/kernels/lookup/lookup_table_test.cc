@@ -1,4 +1,5 @@
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -122,6 +123,29 @@ TEST(LookupTableFindV2, FindsKeysAndFallsBackToTheDefault) {
   EXPECT_TENSOR_EQ(
       *out, Tensor::FromVector<int64_t>({2, -1, 0, 1}, TensorShape{2, 2}));
   EXPECT_EQ(*Size(t.handle), 3);
+}
+
+TEST(LookupTableExportV2, ExportsEveryEntryOfAStaticTable) {
+  Table t = MakeTable(DT_INT64, DT_STRING);
+  KernelHarness uninitialized("LookupTableExportV2");
+  EXPECT_THAT(uninitialized.Run({t.handle}).status().message(),
+              HasSubstr("not initialized"));
+  ASSERT_TRUE(Init(t.handle, Tensor::Vector<int64_t>({30, 10, 20}),
+                   Tensor::Vector<std::string>({"c", "a", "b"}))
+                  .ok());
+  KernelHarness k("LookupTableExportV2");
+  auto out = k.Run({t.handle});
+  ASSERT_TRUE(out.ok()) << out.status();
+  const Tensor& keys = out->at(0);
+  const Tensor& values = out->at(1);
+  ASSERT_EQ(keys.shape(), TensorShape{3});
+  ASSERT_EQ(values.shape(), TensorShape{3});
+  std::map<int64_t, std::string> entries;
+  for (int i = 0; i < 3; ++i) {
+    entries[keys.data<int64_t>()[i]] = values.data<std::string>()[i];
+  }
+  EXPECT_EQ(entries,
+            (std::map<int64_t, std::string>{{10, "a"}, {20, "b"}, {30, "c"}}));
 }
 
 TEST(LookupTableFindV2, TakesElementwiseDefaults) {
