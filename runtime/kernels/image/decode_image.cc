@@ -3,7 +3,7 @@
 // ops look at the content's magic bytes, so DecodeJpeg also decodes PNG and
 // DecodePng also decodes JPEG; BMP content is decoded only by DecodeBmp and
 // DecodeImage, and DecodeBmp decodes nothing else. GIF content is not
-// supported yet (UNIMPLEMENTED).
+// supported yet (UNIMPLEMENTED, by every op including DecodeGif).
 //
 // DecodeJpeg attrs: channels (0, 1, 3; 4 only for PNG content), ratio (1, 2,
 // 4, 8), fancy_upscaling, try_recover_truncated, acceptable_fraction,
@@ -13,6 +13,10 @@
 // content decoded by DecodePng uses TensorFlow's JPEG defaults (JDCT_IFAST,
 // fancy upscaling) and for uint16 scales each sample by 256, as TensorFlow.
 // DecodeBmp attrs: channels (0, 3, 4). Output uint8.
+// DecodeGif: no attrs; decodes JPEG and PNG content to [1, height, width,
+// 3] (TensorFlow's frame axis), so TensorFlow 1.x graphs of
+// tf.image.decode_image, which hold a DecodeGif branch, load and run for
+// every format but GIF itself.
 // DecodeImage attrs: channels, dtype (uint8, uint16 or float: 8-bit
 // samples scaled by 256 or 1/255, PNG decoded at 16 bits and scaled by
 // 1/65535 for float), expand_animations (matters for GIF only).
@@ -64,7 +68,7 @@ absl::string_view FormatName(ImageFormat format) {
 }
 
 // Which op a DecodeImageKernel runs for (their format rules differ).
-enum class DecodeOp { kJpeg, kPng, kBmp, kImage };
+enum class DecodeOp { kJpeg, kPng, kBmp, kGif, kImage };
 
 const char* OpName(DecodeOp op) {
   switch (op) {
@@ -74,6 +78,8 @@ const char* OpName(DecodeOp op) {
       return "DecodePng";
     case DecodeOp::kBmp:
       return "DecodeBmp";
+    case DecodeOp::kGif:
+      return "DecodeGif";
     case DecodeOp::kImage:
       break;
   }
@@ -129,6 +135,12 @@ class DecodeImageKernel : public OpKernel {
   }
 
  private:
+  // [h, w, c], or [1, h, w, c] for DecodeGif (one frame).
+  TensorShape ImageShape(int64_t h, int64_t w, int c) const {
+    return op_ == DecodeOp::kGif ? TensorShape{1, h, w, c}
+                                 : TensorShape{h, w, c};
+  }
+
   absl::Status DecodeJpegContent(OpKernelContext& ctx,
                                  const std::string& data) const {
     if (channels_ == 4) {
@@ -150,7 +162,7 @@ class DecodeImageKernel : public OpKernel {
     MS_RETURN_IF_ERROR(
         decode([&](int64_t h, int64_t w, int c) -> absl::StatusOr<uint8_t*> {
           MS_ASSIGN_OR_RETURN(
-              out, ctx.allocate_output(0, dtype_, TensorShape{h, w, c}));
+              out, ctx.allocate_output(0, dtype_, ImageShape(h, w, c)));
           if (dtype_ == DT_UINT8) return out->data<uint8_t>();
           bytes.resize(static_cast<size_t>(out->NumElements()));
           return bytes.data();
@@ -176,7 +188,7 @@ class DecodeImageKernel : public OpKernel {
           [&](int64_t h, int64_t w, int c) -> absl::StatusOr<void*> {
             MS_ASSIGN_OR_RETURN(
                 Tensor * out,
-                ctx.allocate_output(0, dtype_, TensorShape{h, w, c}));
+                ctx.allocate_output(0, dtype_, ImageShape(h, w, c)));
             return out->raw_data();
           });
     }
@@ -187,7 +199,7 @@ class DecodeImageKernel : public OpKernel {
         data, channels_, 16,
         [&](int64_t h, int64_t w, int c) -> absl::StatusOr<void*> {
           MS_ASSIGN_OR_RETURN(
-              out, ctx.allocate_output(0, DT_FLOAT, TensorShape{h, w, c}));
+              out, ctx.allocate_output(0, DT_FLOAT, ImageShape(h, w, c)));
           samples.resize(static_cast<size_t>(out->NumElements()));
           return samples.data();
         }));
@@ -270,6 +282,14 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeBmp(
                                              JpegDecodeOptions());
 }
 
+// DecodeGif has no attrs; it decodes RGB (TensorFlow's channels 3).
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeGif(
+    const KernelConstruction& c) {
+  MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
+  return std::make_unique<DecodeImageKernel>(DecodeOp::kGif, 3, DT_UINT8,
+                                             JpegDecodeOptions());
+}
+
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeImage(
     const KernelConstruction& c) {
   MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
@@ -295,5 +315,6 @@ REGISTER_KERNEL(OpSpec("DecodeJpeg").Output("image"), CreateDecodeJpeg);
 REGISTER_KERNEL(OpSpec("DecodePng").Output("image"), CreateDecodePng);
 REGISTER_KERNEL(OpSpec("DecodeBmp").Output("image"), CreateDecodeBmp);
 REGISTER_KERNEL(OpSpec("DecodeImage").Output("image"), CreateDecodeImage);
+REGISTER_KERNEL(OpSpec("DecodeGif").Output("image"), CreateDecodeGif);
 
 }  // namespace model_server

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/kernels/image/box_iou.h"
 #include "runtime/kernels/kernel_util.h"
 #include "runtime/op_kernel.h"
 #include "runtime/op_registry.h"
@@ -85,27 +86,6 @@ absl::StatusOr<T> ThresholdScalar(const Tensor& t, absl::string_view what) {
           absl::StrCat(what, " must be half, bfloat16, float or double, got ",
                        DataTypeName(t.dtype())));
   }
-}
-
-// Intersection over union of boxes i and j ([y1, x1, y2, x2] rows), in float.
-template <typename T>
-float BoxIou(const T* boxes, int64_t i, int64_t j) {
-  const T* a = boxes + 4 * i;
-  const T* b = boxes + 4 * j;
-  const float ay0 = std::fmin(float(a[0]), float(a[2]));
-  const float ax0 = std::fmin(float(a[1]), float(a[3]));
-  const float ay1 = std::fmax(float(a[0]), float(a[2]));
-  const float ax1 = std::fmax(float(a[1]), float(a[3]));
-  const float by0 = std::fmin(float(b[0]), float(b[2]));
-  const float bx0 = std::fmin(float(b[1]), float(b[3]));
-  const float by1 = std::fmax(float(b[0]), float(b[2]));
-  const float bx1 = std::fmax(float(b[1]), float(b[3]));
-  const float area_a = (ay1 - ay0) * (ax1 - ax0);
-  const float area_b = (by1 - by0) * (bx1 - bx0);
-  if (area_a <= 0 || area_b <= 0) return 0.0f;
-  const float inter = std::fmax(std::fmin(ay1, by1) - std::fmax(ay0, by0), 0) *
-                      std::fmax(std::fmin(ax1, bx1) - std::fmax(ax0, bx0), 0);
-  return inter / (area_a + area_b - inter);
 }
 
 template <typename T>
@@ -250,8 +230,9 @@ class NonMaxSuppressionKernel : public OpKernel {
       const T* corners = boxes.data<T>();
       selected = SelectBoxes<T>(
           scores.data<T>(), num_boxes, output_size, iou_threshold,
-          score_threshold, soft_nms_sigma,
-          [&](int64_t i, int64_t j) { return BoxIou(corners, i, j); });
+          score_threshold, soft_nms_sigma, [&](int64_t i, int64_t j) {
+            return BoxIou(corners + 4 * i, corners + 4 * j);
+          });
     }
     return WriteOutputs(ctx, selected, output_size);
   }
