@@ -122,6 +122,20 @@ const std::vector<FlagSpec>& AllFlags() {
        "from this file; with prometheus_config { enable: true } the REST port "
        "serves Prometheus metrics at its path (default "
        "/monitoring/prometheus/metrics)."},
+      {"max_request_bytes", &DaemonFlags::max_request_bytes,
+       "Largest request accepted, in bytes: a gRPC message (larger ones get "
+       "RESOURCE_EXHAUSTED from gRPC) or a REST body, after gzip (413). At "
+       "most 2147483647 (gRPC's limit)."},
+      {"max_tensor_elements", &DaemonFlags::max_tensor_elements,
+       "Most elements one tensor may hold: a request's input (checked on its "
+       "declared shape, before decoding) or a tensor a kernel allocates "
+       "(Range, Fill, Tile, OneHot, Pad, BroadcastTo... sized by request "
+       "values). Beyond: RESOURCE_EXHAUSTED, before allocating."},
+      {"max_request_tensor_bytes", &DaemonFlags::max_request_tensor_bytes,
+       "Most bytes the input tensors of one request may take together once "
+       "decoded (a TensorProto repeats its last value over its shape, so a "
+       "small message can declare a large tensor). Beyond: "
+       "RESOURCE_EXHAUSTED, before allocating."},
       {"version", &DaemonFlags::version, "Display version and exit"},
       {"help", &DaemonFlags::help, "Print this usage text and exit"},
   };
@@ -274,6 +288,22 @@ FlagParseResult ParseDaemonFlags(int argc, const char* const* argv) {
         absl::StrCat("--rest_api_num_threads must be in [0, 1024], got ",
                      result.flags.rest_api_num_threads),
         kExitBadFlags);
+  }
+  if (result.flags.max_request_bytes < 1 ||
+      result.flags.max_request_bytes > std::numeric_limits<int32_t>::max()) {
+    return fail(absl::StrCat("--max_request_bytes must be in [1, ",
+                             std::numeric_limits<int32_t>::max(), "], got ",
+                             result.flags.max_request_bytes),
+                kExitBadFlags);
+  }
+  for (const auto& [name, value] :
+       {std::pair<const char*, int64_t>{"max_tensor_elements",
+                                        result.flags.max_tensor_elements},
+        {"max_request_tensor_bytes", result.flags.max_request_tensor_bytes}}) {
+    if (value < 1) {
+      return fail(absl::StrCat("--", name, " must be >= 1, got ", value),
+                  kExitBadFlags);
+    }
   }
   if (result.flags.port == 0 && result.flags.grpc_socket_path.empty()) {
     return fail("nothing to listen on: --port=0 and no --grpc_socket_path",

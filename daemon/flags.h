@@ -48,6 +48,12 @@ struct DaemonFlags {
   // On by default (TF Serving: off): probes and balancers expect it.
   bool enable_grpc_healthcheck_service = true;
   std::string monitoring_config_file;
+  // Request limits (see --help): bytes of one gRPC message or REST body,
+  // elements of one tensor (request or kernel output), bytes of the tensors
+  // one request sends.
+  int64_t max_request_bytes = int64_t{256} << 20;
+  int64_t max_tensor_elements = int64_t{1} << 28;
+  int64_t max_request_tensor_bytes = int64_t{1} << 30;
   bool version = false;
   bool help = false;
 };

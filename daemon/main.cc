@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "daemon/allocator_tuning.h"
 #include "daemon/config_reloader.h"
 #include "daemon/console/console_routes.h"
 #include "daemon/flags.h"
@@ -123,6 +124,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(
     options.idle_timeout = absl::Milliseconds(flags.rest_api_timeout_in_ms);
   }
   options.enable_cors = flags.rest_api_enable_cors_support;
+  options.max_body_bytes = flags.max_request_bytes;
   return HttpServer::Start(options, router);
 }
 
@@ -208,11 +210,16 @@ int Run(const DaemonFlags& flags) {
   if (flags.enable_grpc_healthcheck_service) {
     server_options.health_service = &health_service;
   }
+  server_options.max_request_bytes = static_cast<int>(flags.max_request_bytes);
+  server_options.request_limits.max_tensor_elements = flags.max_tensor_elements;
+  server_options.request_limits.max_request_tensor_bytes =
+      flags.max_request_tensor_bytes;
   // REST first: once gRPC answers (what tests and probes wait for), both do.
   RestApiOptions rest_options;
   rest_options.signature_checks = server_options.signature_checks;
   rest_options.run_timeout = absl::Milliseconds(flags.rest_api_timeout_in_ms);
   rest_options.metrics = &metrics;
+  rest_options.request_limits = server_options.request_limits;
   const RestApiHandler rest_api(&models, rest_options);
   HttpRouter router;
   AddConsoleRoutes(&router);  // GET /: the web console
@@ -269,6 +276,7 @@ int Run(const DaemonFlags& flags) {
 int main(int argc, char** argv) {
   // Before any thread starts, so that every thread inherits the mask.
   model_server::BlockTerminationSignals();
+  model_server::TuneAllocatorForServing();
 
   const model_server::FlagParseResult parsed =
       model_server::ParseDaemonFlags(argc, argv);

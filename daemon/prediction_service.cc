@@ -31,9 +31,10 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// The call's deadline as RunOptions; none when the client set none.
-RunOptions RunOptionsFor(const grpc::CallbackServerContext& context) {
-  RunOptions options;
+// `limits` with the call's deadline; none when the client set none.
+RunOptions RunOptionsFor(const grpc::CallbackServerContext& context,
+                         const RunOptions& limits) {
+  RunOptions options = limits;
   const std::chrono::system_clock::time_point deadline = context.deadline();
   if (deadline != std::chrono::system_clock::time_point::max()) {
     options.deadline = absl::FromChrono(deadline);
@@ -97,7 +98,10 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
   if (!reader.status().ok() || !request->ParseFromZeroCopyStream(&reader)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Could not parse the request as a tensorflow.serving.", public_name,
-        " (", bytes.Length(), " bytes): it is not a valid serialized message"));
+        " (", bytes.Length(),
+        " bytes): it is not a valid serialized message, or it nests messages "
+        "deeper than protobuf's limit of 100 levels (a TensorProto inside "
+        "variant_val adds 2 levels)"));
   }
   return absl::OkStatus();
 }
@@ -187,14 +191,18 @@ absl::Status MultiInference(const ModelManager& models,
 }  // namespace
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
-    grpc::CallbackServerContext* context, const tfs::PredictRequest* request,
-    tfs::PredictResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
   ServerMetrics::Request record(metrics_, "Predict", "GRPC");
-  const absl::Status status = model_server::Predict(
-      *models_, signature_checks_, RunOptionsFor(*context), *request, response,
-      &record);
-  record.Finish(status);
-  return Finish(context, status);
+  tfs::PredictRequest parsed;
+  tfs::PredictResponse message;
+  absl::Status status = ParseRequest(*request, "PredictRequest", &parsed);
+  if (status.ok()) {
+    status = model_server::Predict(*models_, signature_checks_,
+                                   RunOptionsFor(*context, request_limits_),
+                                   parsed, &message, &record);
+  }
+  return FinishWith(context, status, message, response, &record);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
@@ -216,7 +224,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
   ServerMetrics::Request record(metrics_, "Classify", "GRPC");
   absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
       &RunClassify, "ClassificationRequest", *models_, signature_checks_,
-      RunOptionsFor(*context), *request, &message, &record);
+      RunOptionsFor(*context, request_limits_), *request, &message, &record);
   return FinishWith(context, status, message, response, &record);
 }
 
@@ -227,7 +235,7 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
   ServerMetrics::Request record(metrics_, "Regress", "GRPC");
   absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
       &RunRegress, "RegressionRequest", *models_, signature_checks_,
-      RunOptionsFor(*context), *request, &message, &record);
+      RunOptionsFor(*context, request_limits_), *request, &message, &record);
   return FinishWith(context, status, message, response, &record);
 }
 
@@ -237,8 +245,8 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
   tfs::MultiInferenceResponse message;
   ServerMetrics::Request record(metrics_, "MultiInference", "GRPC");
   absl::Status status = model_server::MultiInference(
-      *models_, signature_checks_, RunOptionsFor(*context), *request, &message,
-      &record);
+      *models_, signature_checks_, RunOptionsFor(*context, request_limits_),
+      *request, &message, &record);
   return FinishWith(context, status, message, response, &record);
 }
 

@@ -2,7 +2,11 @@
 // that resolves the model version through the ModelManager, calls the
 // signatures layer and maps the result with ToGrpcStatus.
 //
-//   - Predict: "Missing ModelSpec" check, version lookup, RunPredict with the
+//   - Predict: registered as a raw method and parsed here, so that a request
+//     protobuf cannot parse (e.g. a TensorProto nested through variant_val
+//     past protobuf's depth limit of 100) is INVALID_ARGUMENT saying so, not
+//     the empty UNIMPLEMENTED gRPC answers when its own parsing fails.
+//     Then: "Missing ModelSpec" check, version lookup, RunPredict with the
 //     call's deadline; the response's model_spec echoes the request's name,
 //     the resolved signature key and the version that served.
 //   - GetModelMetadata: TF Serving's checks (research notes §3); answers
@@ -28,15 +32,16 @@
 
 #include "daemon/metrics/server_metrics.h"
 #include "loader/model_manager.h"
+#include "runtime/executor.h"
 #include "signatures/example_signature.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
 namespace model_server {
 
-// The generated service with Classify, Regress and MultiInference taking raw
-// request bytes.
+// The generated service with Predict, Classify, Regress and MultiInference
+// taking raw request bytes.
 using PredictionServiceBase =
-    tensorflow::serving::PredictionService::WithCallbackMethod_Predict<
+    tensorflow::serving::PredictionService::WithRawCallbackMethod_Predict<
         tensorflow::serving::PredictionService::
             WithCallbackMethod_GetModelMetadata<
                 tensorflow::serving::PredictionService::
@@ -51,17 +56,20 @@ using PredictionServiceBase =
 class PredictionServiceImpl final : public PredictionServiceBase {
  public:
   // `models` (and `metrics`, which may be null) must outlive the service.
+  // Requests run with `request_limits` (its tensor limits; the deadline is
+  // each call's).
   PredictionServiceImpl(const ModelManager* models,
                         const SignatureCheckOptions& signature_checks,
-                        ServerMetrics* metrics = nullptr)
+                        ServerMetrics* metrics = nullptr,
+                        const RunOptions& request_limits = {})
       : models_(models),
         signature_checks_(signature_checks),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        request_limits_(request_limits) {}
 
-  grpc::ServerUnaryReactor* Predict(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::PredictRequest* request,
-      tensorflow::serving::PredictResponse* response) override;
+  grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
 
   grpc::ServerUnaryReactor* GetModelMetadata(
       grpc::CallbackServerContext* context,
@@ -84,6 +92,7 @@ class PredictionServiceImpl final : public PredictionServiceBase {
   const ModelManager* const models_;
   const SignatureCheckOptions signature_checks_;
   ServerMetrics* const metrics_;
+  const RunOptions request_limits_;
 };
 
 }  // namespace model_server

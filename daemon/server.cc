@@ -47,7 +47,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
-      models, options.signature_checks, options.metrics);
+      models, options.signature_checks, options.metrics,
+      options.request_limits);
   server->model_service_ =
       std::make_unique<ModelServiceImpl>(models, options.config_reloader);
 
@@ -71,7 +72,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   if (options.health_service != nullptr) {
     builder.RegisterService(options.health_service);
   }
-  builder.SetMaxReceiveMessageSize(INT_MAX);
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   builder.SetMaxSendMessageSize(INT_MAX);
   // gRPC turns SO_REUSEPORT on by default: a second daemon on the same port
   // would then start and steal part of the traffic.

@@ -7,7 +7,9 @@
 // that library turns reflection on process-wide: it cannot be switched off
 // per server.)
 //
-// Messages up to 2 GB are accepted and sent (INT_MAX limits). SO_REUSEPORT is
+// Requests up to ServerOptions::max_request_bytes are accepted (gRPC answers
+// RESOURCE_EXHAUSTED to larger ones); responses up to 2 GB are sent (INT_MAX,
+// gRPC's own limit). SO_REUSEPORT is
 // off, so a port held by another process (e.g. a stale daemon) makes Start
 // fail instead of silently sharing the port.
 //
@@ -24,6 +26,7 @@
 #include "absl/time/time.h"
 #include "daemon/grpc_channel_arguments.h"
 #include "loader/model_manager.h"
+#include "runtime/executor.h"
 #include "signatures/example_signature.h"
 
 namespace grpc {
@@ -53,6 +56,11 @@ struct ServerOptions {
   HealthServiceImpl* health_service = nullptr;
   // Counts every PredictionService call when set; must outlive the server.
   ServerMetrics* metrics = nullptr;
+  // --max_request_bytes: the largest request message accepted.
+  int max_request_bytes = 256 << 20;
+  // The limits every request runs with (RunOptions' tensor limits; the
+  // deadline comes from each call).
+  RunOptions request_limits;
 };
 
 class GrpcServer {

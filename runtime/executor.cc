@@ -70,6 +70,14 @@ void OpKernelContext::set_output_ref(int i,
 
 absl::StatusOr<Tensor*> OpKernelContext::allocate_output(
     int i, DataType dtype, const TensorShape& shape) {
+  if (shape.num_elements() > run_->options().max_tensor_elements) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("output ", i, " of type ", DataTypeName(dtype),
+                     " and shape ", shape.DebugString(), " would hold ",
+                     shape.num_elements(), " elements, more than the limit of ",
+                     run_->options().max_tensor_elements,
+                     " elements per tensor (--max_tensor_elements)"));
+  }
   absl::StatusOr<Tensor> tensor = Tensor::Create(dtype, shape);
   if (!tensor.ok()) return tensor.status();
   outputs_[i].tensor = *std::move(tensor);

@@ -13,6 +13,8 @@
 #ifndef MODEL_SERVER_RUNTIME_EXECUTOR_H_
 #define MODEL_SERVER_RUNTIME_EXECUTOR_H_
 
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,15 @@ struct RunOptions {
   // Where signature runs report; null: nowhere. Not thread-safe: one
   // request's runs are sequential.
   RunReport* report = nullptr;
+  // Most elements one tensor a kernel allocates (allocate_output) may hold:
+  // RESOURCE_EXHAUSTED before allocating beyond it. This is what stops
+  // Range, Fill, Tile, OneHot, Pad, BroadcastTo and the like from allocating
+  // whatever a request's values ask for. Tensor::kMaxBytes applies either
+  // way. The daemon sets it from --max_tensor_elements.
+  int64_t max_tensor_elements = std::numeric_limits<int64_t>::max();
+  // Most bytes the tensors one request sends may take together (see
+  // signatures/request_limits.h); --max_request_tensor_bytes.
+  int64_t max_request_tensor_bytes = std::numeric_limits<int64_t>::max();
 };
 
 // Per-run state shared by a run and the functions it calls.

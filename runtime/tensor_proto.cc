@@ -139,17 +139,25 @@ absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto) {
   const DataType dtype = static_cast<DataType>(type);
   absl::StatusOr<TensorShape> shape = ShapeFromProto(proto.tensor_shape());
   if (!shape.ok()) return shape.status();
+  const bool from_content =
+      !proto.tensor_content().empty() && IsPodDataType(dtype);
+  // Checked before allocating: a few bytes of proto may declare any shape.
+  int64_t expected = 0;
+  if (from_content &&
+      (__builtin_mul_overflow(shape->num_elements(),
+                              static_cast<int64_t>(DataTypeSize(dtype)),
+                              &expected) ||
+       static_cast<int64_t>(proto.tensor_content().size()) != expected)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "TensorProto tensor_content holds ", proto.tensor_content().size(),
+        " bytes but a ", DataTypeName(dtype), " tensor of shape ",
+        shape->DebugString(), " needs ", shape->num_elements(), " x ",
+        DataTypeSize(dtype), " bytes"));
+  }
   absl::StatusOr<Tensor> tensor = Tensor::Create(dtype, *shape);
   if (!tensor.ok()) return tensor.status();
 
-  if (!proto.tensor_content().empty() && IsPodDataType(dtype)) {
-    const size_t expected = tensor->TotalBytes();
-    if (proto.tensor_content().size() != expected) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "TensorProto tensor_content holds ", proto.tensor_content().size(),
-          " bytes but a ", DataTypeName(dtype), " tensor of shape ",
-          shape->DebugString(), " needs ", expected));
-    }
+  if (from_content) {
     if (expected > 0) {
       std::memcpy(tensor->raw_data(), proto.tensor_content().data(), expected);
     }

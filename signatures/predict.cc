@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "runtime/tensor_proto.h"
+#include "signatures/request_limits.h"
 
 namespace model_server {
 namespace {
@@ -199,7 +200,16 @@ absl::Status RunPredict(const SignatureMap& signatures,
     return s;
   }
   PredictInputs inputs;
+  RequestTensorBudget budget(options);
   for (const auto& [alias, proto] : request.inputs()) {
+    // The limits are checked on the declared shape, before decoding; a
+    // shape or dtype that does not decode is reported by TensorFromProto.
+    absl::StatusOr<TensorShape> shape = ShapeFromProto(proto.tensor_shape());
+    if (shape.ok() && IsSupportedDataType(proto.dtype())) {
+      absl::Status s =
+          budget.Charge(alias, static_cast<DataType>(proto.dtype()), *shape);
+      if (!s.ok()) return s;
+    }
     absl::StatusOr<Tensor> tensor = TensorFromProto(proto);
     if (!tensor.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -5,6 +5,7 @@
 #include "daemon/rest/json_predict.h"
 #include "signatures/classify_regress.h"
 #include "signatures/predict.h"
+#include "signatures/request_limits.h"
 
 namespace model_server {
 
@@ -27,6 +28,11 @@ absl::StatusOr<std::string> JsonPredict(const SignatureMap& signatures,
   JsonPredictRequest request;
   absl::Status status = DecodePredictRequest(body, find_signature, &request);
   if (!status.ok()) return status;
+  RequestTensorBudget budget(options);
+  for (const auto& [alias, tensor] : request.inputs) {
+    status = budget.Charge(alias, tensor.dtype(), tensor.shape());
+    if (!status.ok()) return status;
+  }
   std::string key;
   absl::StatusOr<const Signature*> signature =
       FindPredictSignature(signatures, request.signature_name, checks, &key);

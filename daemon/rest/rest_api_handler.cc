@@ -146,7 +146,7 @@ absl::StatusOr<std::string> RestApiHandler::Run(
   absl::StatusOr<ServableHandle> handle = models_->GetHandle(RequestFor(path));
   if (!handle.ok()) return handle.status();
   record->set_version((*handle)->version);
-  RunOptions run_options;
+  RunOptions run_options = options_.request_limits;
   run_options.report = record->run_report();
   if (options_.run_timeout > absl::ZeroDuration()) {
     run_options.deadline = absl::Now() + options_.run_timeout;

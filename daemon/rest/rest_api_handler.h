@@ -25,6 +25,7 @@
 #include "daemon/rest/http_router.h"
 #include "daemon/rest/rest_api_path.h"
 #include "loader/model_manager.h"
+#include "runtime/executor.h"
 #include "signatures/method_names.h"
 
 namespace model_server {
@@ -37,6 +38,9 @@ struct RestApiOptions {
   // Counts predict/classify/regress calls when set; must outlive the
   // handler.
   ServerMetrics* metrics = nullptr;
+  // The tensor limits every request runs with (--max_tensor_elements,
+  // --max_request_tensor_bytes); the deadline comes from run_timeout.
+  RunOptions request_limits;
 };
 
 class RestApiHandler {

@@ -128,6 +128,31 @@ TEST(DaemonFlags, NeedsSomethingToListenOn) {
       "");
 }
 
+TEST(DaemonFlags, RequestLimitsHaveSaneDefaultsAndMustBePositive) {
+  const DaemonFlags defaults = Parse({"--model_base_path=/m"}).flags;
+  EXPECT_EQ(defaults.max_request_bytes, int64_t{256} << 20);
+  EXPECT_EQ(defaults.max_tensor_elements, int64_t{1} << 28);
+  EXPECT_EQ(defaults.max_request_tensor_bytes, int64_t{1} << 30);
+  const FlagParseResult parsed =
+      Parse({"--model_base_path=/m", "--max_request_bytes=1000",
+             "--max_tensor_elements=5", "--max_request_tensor_bytes=7"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.flags.max_request_bytes, 1000);
+  EXPECT_EQ(parsed.flags.max_tensor_elements, 5);
+  EXPECT_EQ(parsed.flags.max_request_tensor_bytes, 7);
+  for (const char* bad :
+       {"--max_request_bytes=0", "--max_request_bytes=2147483648",
+        "--max_tensor_elements=0", "--max_request_tensor_bytes=-1"}) {
+    const FlagParseResult failed = Parse({"--model_base_path=/m", bad});
+    EXPECT_THAT(failed.error, HasSubstr("must be")) << bad;
+    EXPECT_EQ(failed.exit_code, kExitBadFlags) << bad;
+  }
+  const std::string usage = DaemonUsage("model_server");
+  EXPECT_THAT(usage, HasSubstr("--max_request_bytes=268435456"));
+  EXPECT_THAT(usage, HasSubstr("--max_tensor_elements=268435456"));
+  EXPECT_THAT(usage, HasSubstr("--max_request_tensor_bytes=1073741824"));
+}
+
 TEST(DaemonFlags, UsageListsEveryFlagWithDefaultTypeAndHelp) {
   const std::string usage = DaemonUsage("model_server");
   EXPECT_THAT(usage, HasSubstr("usage: model_server\nFlags:\n"));
