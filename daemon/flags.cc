@@ -122,6 +122,11 @@ const std::vector<FlagSpec>& AllFlags() {
        "from this file; with prometheus_config { enable: true } the REST port "
        "serves Prometheus metrics at its path (default "
        "/monitoring/prometheus/metrics)."},
+      {"ssl_config_file", &DaemonFlags::ssl_config_file,
+       "If non-empty, read a text-format tensorflow.serving.SSLConfig "
+       "(server_key, server_cert, custom_ca, client_verify) from this file "
+       "and serve gRPC (TCP port) and REST over TLS; with client_verify, "
+       "clients need a certificate signed by custom_ca."},
       {"max_request_bytes", &DaemonFlags::max_request_bytes,
        "Largest request accepted, in bytes: a gRPC message (larger ones get "
        "RESOURCE_EXHAUSTED from gRPC) or a REST body, after gzip (413). At "

@@ -51,6 +51,7 @@ struct DaemonFlags {
   // Request limits (see --help): bytes of one gRPC message or REST body,
   // elements of one tensor (request or kernel output), bytes of the tensors
   // one request sends.
+  std::string ssl_config_file;
   int64_t max_request_bytes = int64_t{256} << 20;
   int64_t max_tensor_elements = int64_t{1} << 28;
   int64_t max_request_tensor_bytes = int64_t{1} << 30;

@@ -43,6 +43,7 @@
 #include "daemon/rest/rest_api_handler.h"
 #include "daemon/server.h"
 #include "daemon/server_health.h"
+#include "daemon/ssl_config.h"
 #include "daemon/systemd_notifier.h"
 #include "daemon/termination_signals.h"
 #include "glog/logging.h"
@@ -116,8 +117,16 @@ absl::StatusOr<std::vector<ServedModelConfig>> StartupModels(
 }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> StartHttpServer(
-    const DaemonFlags& flags, const HttpRouter* router) {
+    const DaemonFlags& flags,
+    const std::optional<tensorflow::serving::SSLConfig>& ssl,
+    const HttpRouter* router) {
   HttpServerOptions options;
+  if (ssl.has_value()) {
+    options.tls_key_pem = ssl->server_key();
+    options.tls_cert_pem = ssl->server_cert();
+    options.tls_client_ca_pem = ssl->custom_ca();
+    options.tls_client_verify = ssl->client_verify();
+  }
   options.port = flags.rest_api_port;
   options.num_threads = RestApiThreads(flags);
   if (flags.rest_api_timeout_in_ms > 0) {
@@ -211,6 +220,15 @@ int Run(const DaemonFlags& flags) {
     server_options.health_service = &health_service;
   }
   server_options.max_request_bytes = static_cast<int>(flags.max_request_bytes);
+  if (!flags.ssl_config_file.empty()) {
+    absl::StatusOr<tensorflow::serving::SSLConfig> ssl =
+        ReadSslConfigFile(flags.ssl_config_file);
+    if (!ssl.ok()) {
+      LOG(ERROR) << "Failed to start server. Error: " << ssl.status();
+      ExitNow(kExitStartFailure);
+    }
+    server_options.ssl = *std::move(ssl);
+  }
   server_options.request_limits.max_tensor_elements = flags.max_tensor_elements;
   server_options.request_limits.max_request_tensor_bytes =
       flags.max_request_tensor_bytes;
@@ -237,7 +255,7 @@ int Run(const DaemonFlags& flags) {
   std::unique_ptr<HttpServer> http_server;
   if (flags.rest_api_port != 0) {
     absl::StatusOr<std::unique_ptr<HttpServer>> started =
-        StartHttpServer(flags, &router);
+        StartHttpServer(flags, server_options.ssl, &router);
     if (!started.ok()) {
       LOG(ERROR) << "Failed to start server. Error: " << started.status();
       ExitNow(kExitStartFailure);

@@ -35,6 +35,26 @@ void KeepServiceDescriptorsLinked() {
 
 }  // namespace
 
+namespace {
+
+// TLS from the SSLConfig (TF Serving's mapping: custom_ca becomes the root
+// certificates clients are checked against; client_verify requires and
+// verifies a client certificate), else plaintext.
+std::shared_ptr<grpc::ServerCredentials> TcpCredentials(
+    const ServerOptions& options) {
+  if (!options.ssl.has_value()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      options.ssl->client_verify()
+          ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+          : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_root_certs = options.ssl->custom_ca();
+  ssl.pem_key_cert_pairs.push_back(
+      {options.ssl->server_key(), options.ssl->server_cert()});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
 GrpcServer::GrpcServer() = default;
 
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
@@ -60,8 +80,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   int tcp_port = 0;
   int unix_port = 0;
   if (options.port != 0) {
-    builder.AddListeningPort(tcp_address, grpc::InsecureServerCredentials(),
-                             &tcp_port);
+    builder.AddListeningPort(tcp_address, TcpCredentials(options), &tcp_port);
   }
   if (!options.socket_path.empty()) {
     builder.AddListeningPort(unix_address, grpc::InsecureServerCredentials(),
@@ -99,7 +118,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         "writable?)"));
   }
   if (options.port != 0) {
-    LOG(INFO) << "Running gRPC ModelServer at " << tcp_address << " ...";
+    LOG(INFO) << "Running gRPC ModelServer at " << tcp_address
+              << (options.ssl.has_value()
+                      ? (options.ssl->client_verify()
+                             ? " (TLS, client certificates required)"
+                             : " (TLS)")
+                      : "")
+              << " ...";
   }
   if (!options.socket_path.empty()) {
     LOG(INFO) << "Running gRPC ModelServer at UNIX socket "

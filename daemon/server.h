@@ -18,6 +18,7 @@
 #define MODEL_SERVER_DAEMON_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "loader/model_manager.h"
 #include "runtime/executor.h"
 #include "signatures/example_signature.h"
+#include "tensorflow_serving/config/ssl_config.pb.h"
 
 namespace grpc {
 class Server;
@@ -56,6 +58,9 @@ struct ServerOptions {
   HealthServiceImpl* health_service = nullptr;
   // Counts every PredictionService call when set; must outlive the server.
   ServerMetrics* metrics = nullptr;
+  // --ssl_config_file: TLS on the TCP port when set (the UNIX socket stays
+  // plaintext).
+  std::optional<tensorflow::serving::SSLConfig> ssl;
   // --max_request_bytes: the largest request message accepted.
   int max_request_bytes = 256 << 20;
   // The limits every request runs with (RunOptions' tensor limits; the

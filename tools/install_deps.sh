@@ -10,7 +10,7 @@ PACKAGES=(
   protobuf-compiler-grpc libgrpc++-dev
   libabsl-dev libeigen3-dev libgoogle-glog-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libmicrohttpd-dev libsimdjson-dev rapidjson-dev zlib1g-dev
+  libmicrohttpd-dev libgnutls28-dev libsimdjson-dev rapidjson-dev zlib1g-dev
   libjpeg62-turbo-dev libpng-dev
   libre2-dev libicu-dev
   libsystemd-dev
@@ -21,9 +21,11 @@ PACKAGES=(
 # (docs/operations.md): promtool lints the metrics page, systemd-analyze
 # checks the unit, the Python and Java client examples run against the
 # daemon with Debian's gRPC packages; nginx balances three replicas in the
-# scale-out test (tests/daemon/scale_out_test.cc).
+# scale-out test (tests/daemon/scale_out_test.cc). openssl makes the
+# certificates of the TLS test (tests/daemon/tls_test.cc), curl is its HTTPS
+# client.
 TEST_PACKAGES=(
-  qemu-user curl
+  qemu-user curl openssl
   prometheus systemd nginx
   python3 python3-grpcio python3-protobuf
   openjdk-17-jdk-headless protobuf-compiler-grpc-java-plugin libgrpc-java

@@ -1,5 +1,6 @@
 #include "daemon/rest/http_server.h"
 
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <unistd.h>
 
@@ -31,6 +32,9 @@ struct RequestState {
   HttpRequest request;
   // Set once the body is known to be refused; the rest is discarded.
   bool body_too_large = false;
+  // Set when TLS client verification failed: answered 403 once the request
+  // is in, its body discarded.
+  bool client_refused = false;
   uint64_t bytes_received = 0;
 };
 
@@ -80,6 +84,11 @@ HttpResponse TooLarge(uint64_t sent, int64_t limit) {
 // The whole request is in: inflate, route, answer.
 HttpResponse Complete(MHD_Connection* connection, HttpServer::Shared& shared,
                       RequestState* state) {
+  if (state->client_refused) {
+    return JsonErrorResponse(403,
+                             "a client certificate signed by the server's "
+                             "custom_ca is required (SSLConfig client_verify)");
+  }
   if (state->body_too_large) {
     return TooLarge(state->bytes_received, shared.options.max_body_bytes);
   }
@@ -119,6 +128,19 @@ HttpResponse Complete(MHD_Connection* connection, HttpServer::Shared& shared,
   return response;
 }
 
+// Whether the connection's TLS peer presented a certificate that verifies
+// against the configured client CA.
+bool ClientCertificateVerified(MHD_Connection* connection) {
+  const MHD_ConnectionInfo* info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+  if (info == nullptr || info->tls_session == nullptr) return false;
+  auto session = static_cast<gnutls_session_t>(info->tls_session);
+  unsigned int verify_status = 0;
+  return gnutls_certificate_verify_peers2(session, &verify_status) ==
+             GNUTLS_E_SUCCESS &&
+         verify_status == 0;
+}
+
 MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
                      const char* method, const char* version,
                      const char* upload_data, size_t* upload_data_size,
@@ -131,6 +153,9 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
     *request_cls = state;
     state->request.method = method;
     state->request.path = url;
+    state->client_refused = shared.options.tls_client_verify &&
+                            !ClientCertificateVerified(connection);
+    if (state->client_refused) return MHD_YES;
     const std::string length = Header(connection, "Content-Length");
     uint64_t declared = 0;
     if (!length.empty() && absl::SimpleAtoi(length, &declared) &&
@@ -139,7 +164,11 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
       return Send(connection, shared,
                   TooLarge(declared, shared.options.max_body_bytes));
     }
-    if (declared > 0) state->request.body.reserve(declared);
+    // Reserve what was declared, but not more than a few MiB before the
+    // bytes actually arrive.
+    if (declared > 0) {
+      state->request.body.reserve(std::min<uint64_t>(declared, 4u << 20));
+    }
     return MHD_YES;
   }
   if (*upload_data_size != 0) {
@@ -150,7 +179,7 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
       state->request.body.clear();
       state->request.body.shrink_to_fit();
     }
-    if (!state->body_too_large) {
+    if (!state->body_too_large && !state->client_refused) {
       state->request.body.append(upload_data, *upload_data_size);
     }
     *upload_data_size = 0;
@@ -184,21 +213,33 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
                                                            absl::Seconds(1)))));
   const unsigned int threads =
       static_cast<unsigned int>(std::max(1, options.num_threads));
+  const bool tls = !options.tls_key_pem.empty();
+  if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+    return absl::UnimplementedError(
+        "this libmicrohttpd was built without TLS: REST cannot serve HTTPS");
+  }
+  // The TLS options go last; MHD_OPTION_END in their place ends the list
+  // when TLS is off. (The PEM strings live in shared_->options.)
+  const HttpServerOptions& kept = server->shared_->options;
+  const bool trust = tls && !kept.tls_client_ca_pem.empty();
   server->daemon_ = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-          MHD_USE_ERROR_LOG,
+          MHD_USE_ERROR_LOG | (tls ? MHD_USE_TLS : 0),
       static_cast<uint16_t>(options.port), nullptr, nullptr, &OnRequest,
       server->shared_.get(), MHD_OPTION_EXTERNAL_LOGGER, &LogMhdError, nullptr,
       MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT,
       idle_seconds, MHD_OPTION_NOTIFY_COMPLETED, &OnRequestDone, nullptr,
-      MHD_OPTION_END);
+      tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, kept.tls_key_pem.c_str(),
+      MHD_OPTION_HTTPS_MEM_CERT, kept.tls_cert_pem.c_str(),
+      trust ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END,
+      kept.tls_client_ca_pem.c_str(), MHD_OPTION_END);
   if (server->daemon_ == nullptr) {
     return absl::UnavailableError(
         absl::StrCat("could not listen for HTTP/REST on 0.0.0.0:", options.port,
                      " (is another process using the port?)"));
   }
   LOG(INFO) << "Exporting HTTP/REST API at:localhost:" << options.port
-            << " ...";
+            << (tls ? " (HTTPS)" : "") << " ...";
   return server;
 }
 

@@ -9,6 +9,8 @@
 //     limit (chunked bodies);
 //   - "Content-Encoding: gzip" bodies are inflated (inflated size bounded by
 //     the same limit); any other encoding but "identity" is 415;
+//   - with TLS client verification, a connection without a certificate
+//     signed by the configured CA gets 403 and a JSON error;
 //   - with enable_cors, every response carries TF Serving's CORS headers and
 //     OPTIONS requests are answered 204 (preflight).
 // Routing is the HttpRouter's (http_router.h). SO_REUSEPORT is not used: a
@@ -20,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -38,6 +41,13 @@ struct HttpServerOptions {
   // Largest request body accepted, before and after gzip inflation.
   int64_t max_body_bytes = int64_t{256} << 20;
   bool enable_cors = false;
+  // TLS (--ssl_config_file) when tls_key_pem is set: the server's PEM key
+  // and certificate; with tls_client_verify, a request whose connection did
+  // not present a certificate signed by tls_client_ca_pem is answered 403.
+  std::string tls_key_pem;
+  std::string tls_cert_pem;
+  std::string tls_client_ca_pem;
+  bool tls_client_verify = false;
 };
 
 class HttpServer {

@@ -117,7 +117,9 @@ absl::StatusOr<int> ExitCode(int wait_status) {
       absl::StrCat("unexpected wait status ", wait_status));
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> MakeChannel(
+    const std::string& address,
+    std::shared_ptr<grpc::ChannelCredentials> credentials) {
   // A sync-API client with no call in flight reads its connections only when
   // gRPC's backup poller runs (every 5 s by default), so it acks the PING of
   // a server's graceful GOAWAY late and every daemon shutdown would take 5 s.
@@ -135,8 +137,10 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
   // A distinct argument keeps gRPC from sharing one connection among
   // channels.
   args.SetInt("model_server.test_channel_id", next_channel_id++);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   args);
+  return grpc::CreateCustomChannel(
+      address,
+      credentials != nullptr ? credentials : grpc::InsecureChannelCredentials(),
+      args);
 }
 
 // True if a TCP connection to 127.0.0.1:`port` succeeds.
@@ -270,7 +274,7 @@ std::string DaemonProcess::address() const {
 }
 
 std::shared_ptr<grpc::Channel> DaemonProcess::NewChannel() const {
-  return MakeChannel(address());
+  return MakeChannel(address(), channel_credentials_);
 }
 
 void DaemonProcess::Signal(int signal_number) const {
@@ -322,7 +326,8 @@ absl::Status DaemonProcess::WaitUntilReady(const DaemonOptions& options) {
   while (absl::Now() < deadline && running() && !AcceptsConnections(port_)) {
     absl::SleepFor(absl::Milliseconds(10));
   }
-  channel_ = MakeChannel(address());
+  channel_credentials_ = options.channel_credentials;
+  channel_ = MakeChannel(address(), channel_credentials_);
   prediction_ = tfs::PredictionService::NewStub(channel_);
   model_service_ = tfs::ModelService::NewStub(channel_);
   while (absl::Now() < deadline) {

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
 #include "tensorflow_serving/apis/model_service.grpc.pb.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
@@ -75,6 +76,9 @@ struct DaemonOptions {
   // expected to fail loading).
   bool wait_until_available = true;
   absl::Duration startup_timeout = absl::Seconds(30);
+  // How the test's channels connect (e.g. TLS with a client certificate for
+  // a daemon started with --ssl_config_file); null: plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
 };
 
 class DaemonProcess {
@@ -124,6 +128,7 @@ class DaemonProcess {
   int exit_status_ = 0;  // waitpid status once exited_
   int port_ = 0;
   int rest_port_ = 0;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<tensorflow::serving::PredictionService::Stub> prediction_;
   std::unique_ptr<tensorflow::serving::ModelService::Stub> model_service_;
