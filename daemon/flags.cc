@@ -141,6 +141,29 @@ const std::vector<FlagSpec>& AllFlags() {
        "decoded (a TensorProto repeats its last value over its shape, so a "
        "small message can declare a large tensor). Beyond: "
        "RESOURCE_EXHAUSTED, before allocating."},
+      {"enable_batching", &DaemonFlags::enable_batching,
+       "Batch concurrent requests server-side: one queue per signature of "
+       "each model version; requests that feed every input and fetch every "
+       "output are joined along dimension 0, run once and split back."},
+      {"batching_parameters_file", &DaemonFlags::batching_parameters_file,
+       "If non-empty, read a text-format tensorflow.serving."
+       "BatchingParameters from this file (max_batch_size, "
+       "batch_timeout_micros, max_enqueued_batches, num_batch_threads, "
+       "allowed_batch_sizes, pad_variable_length_inputs) instead of the "
+       "defaults. Requires --enable_batching."},
+      {"tensorflow_session_parallelism",
+       &DaemonFlags::tensorflow_session_parallelism,
+       "Threads for running a model's ops; used for the intra-op pool when "
+       "--tensorflow_intra_op_parallelism is 0. 0: one per core."},
+      {"tensorflow_intra_op_parallelism",
+       &DaemonFlags::tensorflow_intra_op_parallelism,
+       "Threads of the one pool that parallelizes individual ops, shared by "
+       "every model. 0: --tensorflow_session_parallelism, else one per "
+       "core."},
+      {"tensorflow_inter_op_parallelism",
+       &DaemonFlags::tensorflow_inter_op_parallelism,
+       "Accepted for compatibility and ignored: a request runs its ops in "
+       "order on its own thread."},
       {"version", &DaemonFlags::version, "Display version and exit"},
       {"help", &DaemonFlags::help, "Print this usage text and exit"},
   };
@@ -251,6 +274,13 @@ FlagParseResult ParseDaemonFlags(int argc, const char* const* argv) {
     }
   }
   if (result.flags.help || result.flags.version) return result;
+  if (!result.flags.batching_parameters_file.empty() &&
+      !result.flags.enable_batching) {
+    return fail(
+        "--batching_parameters_file is set without setting "
+        "--enable_batching to true.",
+        kExitBadFlags);
+  }
   if (result.flags.model_base_path.empty() &&
       result.flags.model_config_file.empty()) {
     return fail("--model_base_path is required (or --model_config_file)",

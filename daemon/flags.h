@@ -55,6 +55,15 @@ struct DaemonFlags {
   int64_t max_request_bytes = int64_t{256} << 20;
   int64_t max_tensor_elements = int64_t{1} << 28;
   int64_t max_request_tensor_bytes = int64_t{1} << 30;
+  bool enable_batching = false;
+  std::string batching_parameters_file;
+  // Threads of the one intra-op pool every kernel shares; 0: one per core.
+  // --tensorflow_session_parallelism is the fallback when intra is 0.
+  int64_t tensorflow_session_parallelism = 0;
+  int64_t tensorflow_intra_op_parallelism = 0;
+  // Accepted for TF Serving compatibility: plans run their steps in order
+  // on the request's thread, so there is no inter-op pool to size.
+  int64_t tensorflow_inter_op_parallelism = 0;
   bool version = false;
   bool help = false;
 };

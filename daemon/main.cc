@@ -30,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "daemon/allocator_tuning.h"
+#include "daemon/batching_parameters_file.h"
 #include "daemon/config_reloader.h"
 #include "daemon/console/console_routes.h"
 #include "daemon/flags.h"
@@ -48,6 +49,7 @@
 #include "daemon/termination_signals.h"
 #include "glog/logging.h"
 #include "loader/model_manager.h"
+#include "runtime/intra_op_threads.h"
 
 namespace model_server {
 namespace {
@@ -155,7 +157,46 @@ void AddHealthRoutes(const ServerHealth* health, HttpRouter* router) {
   });
 }
 
+// --tensorflow_intra_op_parallelism, else --tensorflow_session_parallelism;
+// 0 leaves one thread per core.
+void SizeIntraOpPool(const DaemonFlags& flags) {
+  int64_t threads = flags.tensorflow_intra_op_parallelism;
+  if (threads <= 0) threads = flags.tensorflow_session_parallelism;
+  if (threads > 0)
+    SetIntraOpThreads(static_cast<int>(std::min<int64_t>(threads, 1024)));
+  LOG(INFO) << "Intra-op thread pool: " << IntraOpThreads() << " threads";
+}
+
+// --enable_batching: the shared batch scheduler every loaded signature
+// queues on, with --batching_parameters_file's settings.
+absl::Status ConfigureBatching(const DaemonFlags& flags,
+                               ModelManagerOptions* options) {
+  if (!flags.enable_batching) return absl::OkStatus();
+  BatchingOptions batching;
+  if (!flags.batching_parameters_file.empty()) {
+    absl::StatusOr<BatchingOptions> read =
+        ReadBatchingParametersFile(flags.batching_parameters_file);
+    if (!read.ok()) return read.status();
+    batching = *std::move(read);
+  }
+  options->load.batching = batching;
+  options->load.batch_scheduler = BatchScheduler::Create(
+      static_cast<int>(std::min<int64_t>(batching.num_batch_threads, 1024)));
+  LOG(INFO) << "Batching: max_batch_size " << batching.max_batch_size
+            << ", batch_timeout_micros " << batching.batch_timeout_micros
+            << ", max_enqueued_batches " << batching.max_enqueued_batches
+            << ", " << options->load.batch_scheduler->num_threads()
+            << " batch threads";
+  return absl::OkStatus();
+}
+
 int Run(const DaemonFlags& flags) {
+  SizeIntraOpPool(flags);
+  ModelManagerOptions manager_options = ManagerOptions(flags);
+  if (absl::Status s = ConfigureBatching(flags, &manager_options); !s.ok()) {
+    LOG(ERROR) << "Failed to start server. Error: " << s;
+    ExitNow(kExitStartFailure);
+  }
   std::string config_text;
   absl::StatusOr<std::vector<ServedModelConfig>> startup_models =
       StartupModels(flags, &config_text);
@@ -180,7 +221,6 @@ int Run(const DaemonFlags& flags) {
     }
   }
   ServerMetrics metrics;
-  ModelManagerOptions manager_options = ManagerOptions(flags);
   manager_options.load_observer = &metrics;
   ModelManager models(manager_options);
   metrics.set_models(&models);

@@ -129,6 +129,9 @@ absl::StatusOr<std::unique_ptr<LoadedModel>> LoadedModel::Load(
         Signature::Compile(key, def, *graph, env);
     if (signature->status().ok()) {
       ++runnable;
+      if (options.batch_scheduler != nullptr) {
+        signature->EnableBatching(*options.batch_scheduler, options.batching);
+      }
     } else {
       std::set<std::string> ops = MissingOpsOf(signature->status());
       signature_missing.insert(ops.begin(), ops.end());

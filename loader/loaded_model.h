@@ -27,6 +27,7 @@
 #include "loader/model_files.h"
 #include "loader/model_source.h"
 #include "runtime/resource.h"
+#include "signatures/batch_scheduler.h"
 #include "signatures/signature_map.h"
 #include "tensorflow/core/protobuf/meta_graph.pb.h"
 
@@ -38,6 +39,10 @@ struct LoadOptions {
   // Keep the GraphDef in meta_graph() after loading (model_tool freeze reads
   // it together with the restored variables); servers drop it.
   bool keep_graph_def = false;
+  // --enable_batching: every runnable signature gets a batch queue on this
+  // scheduler (signatures/batch_scheduler.h). Null: no batching.
+  std::shared_ptr<BatchScheduler> batch_scheduler;
+  BatchingOptions batching;
 };
 
 class LoadedModel {

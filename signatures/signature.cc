@@ -100,16 +100,21 @@ absl::Status Signature::Run(absl::Span<const Tensor* const> inputs,
                             absl::Span<const int> wanted,
                             std::vector<Tensor>* results,
                             const RunOptions& options) const {
-  absl::InlinedVector<const Tensor*, 8> feeds(inputs.begin(), inputs.end());
-  for (size_t i = 0; i < feeds.size(); ++i) {
-    if (feeds[i] == nullptr && inputs_[i].default_value != nullptr) {
-      feeds[i] = inputs_[i].default_value.get();
-    }
-  }
-  RunState state(options);
   std::vector<Tensor> all;
   const absl::Time start = absl::Now();
-  absl::Status status = RunPlan(*plan_, feeds, &all, &state);
+  absl::Status status;
+  if (batch_queue_ != nullptr && WantsBatching(inputs, wanted)) {
+    status = batch_queue_->Run(inputs, options, &all);
+  } else {
+    absl::InlinedVector<const Tensor*, 8> feeds(inputs.begin(), inputs.end());
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      if (feeds[i] == nullptr && inputs_[i].default_value != nullptr) {
+        feeds[i] = inputs_[i].default_value.get();
+      }
+    }
+    RunState state(options);
+    status = RunPlan(*plan_, feeds, &all, &state);
+  }
   if (options.report != nullptr) {
     options.report->run_time += absl::Now() - start;
     options.report->signature_key = key_;
@@ -119,6 +124,28 @@ absl::Status Signature::Run(absl::Span<const Tensor* const> inputs,
   results->reserve(wanted.size());
   for (int index : wanted) results->push_back(std::move(all[index]));
   return absl::OkStatus();
+}
+
+bool Signature::WantsBatching(absl::Span<const Tensor* const> inputs,
+                              absl::Span<const int> wanted) const {
+  if (inputs.empty()) return false;
+  for (const Tensor* input : inputs) {
+    if (input == nullptr) return false;
+  }
+  std::vector<char> fetched(outputs_.size(), 0);
+  for (int index : wanted) fetched[index] = 1;
+  return std::find(fetched.begin(), fetched.end(), 0) == fetched.end();
+}
+
+void Signature::EnableBatching(BatchScheduler& scheduler,
+                               const BatchingOptions& options) {
+  batch_queue_ = scheduler.AddQueue(
+      options, [plan = plan_.get()](absl::Span<const Tensor* const> feeds,
+                                    const RunOptions& run_options,
+                                    std::vector<Tensor>* outputs) {
+        RunState state(run_options);
+        return RunPlan(*plan, feeds, outputs, &state);
+      });
 }
 
 }  // namespace model_server

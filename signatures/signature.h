@@ -17,6 +17,7 @@
 #include "runtime/executor.h"
 #include "runtime/graph.h"
 #include "runtime/plan.h"
+#include "signatures/batch_scheduler.h"
 #include "tensorflow/core/protobuf/meta_graph.pb.h"
 
 namespace model_server {
@@ -63,12 +64,26 @@ class Signature {
   // graph's default or an error applies). Results are written for the
   // output indices in `wanted`, in that order.
   // REQUIRES: status().ok().
+  // With batching enabled, a run that feeds every input itself (no
+  // defaults) and wants every output goes through the batch queue (as TF
+  // Serving batches only runs that match the signature); others run alone.
+  // REQUIRES: status().ok().
   absl::Status Run(absl::Span<const Tensor* const> inputs,
                    absl::Span<const int> wanted, std::vector<Tensor>* results,
                    const RunOptions& options) const;
 
+  // Gives this signature its own queue on `scheduler` (--enable_batching).
+  // Call once, before the signature is shared between threads.
+  // REQUIRES: status().ok(), ValidateBatchingOptions(options).ok().
+  void EnableBatching(BatchScheduler& scheduler,
+                      const BatchingOptions& options);
+  bool batching() const { return batch_queue_ != nullptr; }
+
  private:
   Signature() = default;
+  // Whether a run feeds every input itself and wants every output.
+  bool WantsBatching(absl::Span<const Tensor* const> inputs,
+                     absl::Span<const int> wanted) const;
 
   std::string key_;
   tensorflow::SignatureDef def_;
@@ -76,6 +91,8 @@ class Signature {
   std::vector<SignatureInput> inputs_;
   std::vector<SignatureOutput> outputs_;
   std::unique_ptr<Plan> plan_;  // feeds = inputs_, fetches = outputs_
+  // Declared after plan_: destroyed first, while its runner's plan lives.
+  std::unique_ptr<BatchQueue> batch_queue_;
 };
 
 }  // namespace model_server

@@ -69,8 +69,8 @@ TEST(DaemonFlags, BoolFlagsMayBeBareOrExplicit) {
 
 TEST(DaemonFlags, UnknownFlagIsAnErrorWithExitCode1) {
   const FlagParseResult parsed =
-      Parse({"--model_base_path=/m", "--enable_batching=true"});
-  EXPECT_THAT(parsed.error, HasSubstr("--enable_batching=true"));
+      Parse({"--model_base_path=/m", "--platform_config_file=p"});
+  EXPECT_THAT(parsed.error, HasSubstr("--platform_config_file=p"));
   EXPECT_EQ(parsed.exit_code, kExitUsage);
   EXPECT_EQ(Parse({"--model_base_path=/m", "positional"}).exit_code,
             kExitUsage);
@@ -203,10 +203,10 @@ TEST_F(DaemonCommandLine, MissingModelBasePathFailsWithUsage) {
 }
 
 TEST_F(DaemonCommandLine, UnknownFlagFailsWithUsage) {
-  auto run = Run({"--model_base_path=/nonexistent", "--enable_batching"});
+  auto run = Run({"--model_base_path=/nonexistent", "--platform_config_file=p"});
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->exit_code, kExitUsage);
-  EXPECT_THAT(run->stderr_text, HasSubstr("unknown flag: --enable_batching"));
+  EXPECT_THAT(run->stderr_text, HasSubstr("unknown flag: --platform_config_file=p"));
   EXPECT_THAT(run->stderr_text, HasSubstr("usage:"));
 }
 
