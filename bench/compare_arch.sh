@@ -5,16 +5,22 @@
 # median time per benchmark with ratios to the default. Writes the table to
 # bench/results/arch_comparison.md. Measures; asserts nothing.
 #
-# Usage: bench/compare_arch.sh [--rounds=N] [--filter=REGEX]
+# Usage: bench/compare_arch.sh [--rounds=N] [--filter=REGEX] [--variants=LIST]
+#   LIST is comma-separated from default, x86-64-v4 (x86-64 only), native;
+#   e.g. --variants=default,native skips the x86-64-v4 build on a CPU where
+#   native already means AVX-512.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=3
 FILTER=.
+VARIANTS=
 for arg in "$@"; do
   case "$arg" in
     --rounds=*) ROUNDS=${arg#*=} ;;
     --filter=*) FILTER=${arg#*=} ;;
-    *) echo "usage: $0 [--rounds=N] [--filter=REGEX]" >&2; exit 2 ;;
+    --variants=*) VARIANTS=${arg#*=} ;;
+    *) echo "usage: $0 [--rounds=N] [--filter=REGEX] [--variants=LIST]" >&2
+       exit 2 ;;
   esac
 done
 
@@ -23,6 +29,13 @@ declare -A cmake_args=([default]="" [native]="-DMODEL_SERVER_NATIVE_ARCH=ON")
 if [[ $(uname -m) == x86_64 ]]; then
   variants=(default x86-64-v4 native)
   cmake_args[x86-64-v4]="-DMODEL_SERVER_ARCH=x86-64-v4"
+fi
+if [[ -n $VARIANTS ]]; then
+  IFS=, read -r -a variants <<<"$VARIANTS"
+  for v in "${variants[@]}"; do
+    [[ -v "cmake_args[$v]" ]] || { echo "unknown variant: $v" >&2; exit 2; }
+  done
+  [[ ${variants[0]} == default ]] || { echo "first variant must be default" >&2; exit 2; }
 fi
 
 for v in "${variants[@]}"; do
