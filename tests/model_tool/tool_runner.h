@@ -11,8 +11,7 @@
 #include "absl/status/statusor.h"
 #include "loader/loaded_model.h"
 #include "model_tool/commands.h"
-#include "runtime/tensor_proto.h"
-#include "signatures/predict.h"
+#include "tests/loader/predict_in_process.h"
 
 namespace model_server {
 namespace testing {
@@ -36,32 +35,13 @@ inline ToolResult RunTool(const std::string& command,
   return result;
 }
 
-using TensorMap = std::map<std::string, Tensor>;
+using TensorMap = Tensors;
 
 // Predict in-process, as the daemon runs it; outputs by alias.
 inline absl::StatusOr<TensorMap> PredictInProcess(const LoadedModel& model,
                                                   const std::string& signature,
                                                   const TensorMap& inputs) {
-  tensorflow::serving::PredictRequest request;
-  request.mutable_model_spec()->set_name("m");
-  request.mutable_model_spec()->set_signature_name(signature);
-  for (const auto& [alias, tensor] : inputs) {
-    absl::Status status =
-        TensorToProto(tensor, &(*request.mutable_inputs())[alias]);
-    if (!status.ok()) return status;
-  }
-  tensorflow::serving::PredictResponse response;
-  std::string key;
-  absl::Status status =
-      RunPredict(model.signatures(), request, RunOptions(), &response, &key);
-  if (!status.ok()) return status;
-  TensorMap outputs;
-  for (const auto& [alias, proto] : response.outputs()) {
-    absl::StatusOr<Tensor> tensor = TensorFromProto(proto);
-    if (!tensor.ok()) return tensor.status();
-    outputs[alias] = *tensor;
-  }
-  return outputs;
+  return Predict(model, signature, inputs);
 }
 
 inline std::vector<float> Floats(const Tensor& tensor) {
