@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages model_server builds with. Quick when they
 # are already there: apt-get runs only for missing packages.
-# Usage: tools/install_deps.sh [--test]   (--test: also what the tests use)
+# Usage: tools/install_deps.sh [--test|--fuzz]
+#   --test: also what the tests use; --fuzz: also clang and its libFuzzer
+#   runtime for tools/run_fuzzers.sh (docs/fuzzing.md)
 set -euo pipefail
 
 PACKAGES=(
@@ -38,6 +40,10 @@ TEST_PACKAGES=(
 TEST_PACKAGES+=(chromium)
 if [[ ${1:-} == --test ]]; then
   PACKAGES+=("${TEST_PACKAGES[@]}")
+fi
+# libFuzzer and the sanitizer runtimes come with Debian's clang 14.
+if [[ ${1:-} == --fuzz ]]; then
+  PACKAGES+=(clang libclang-rt-14-dev)
 fi
 
 missing=()
