@@ -141,6 +141,11 @@ const std::vector<FlagSpec>& AllFlags() {
        "decoded (a TensorProto repeats its last value over its shape, so a "
        "small message can declare a large tensor). Beyond: "
        "RESOURCE_EXHAUSTED, before allocating."},
+      {"enable_serialization_as_tensor_content",
+       &DaemonFlags::enable_serialization_as_tensor_content,
+       "Write Predict's (gRPC) output tensors as tensor_content (raw bytes) "
+       "instead of the typed *_val fields; strings and half types keep "
+       "their typed fields."},
       {"enable_batching", &DaemonFlags::enable_batching,
        "Batch concurrent requests server-side: one queue per signature of "
        "each model version; requests that feed every input and fetch every "

@@ -55,6 +55,7 @@ struct DaemonFlags {
   int64_t max_request_bytes = int64_t{256} << 20;
   int64_t max_tensor_elements = int64_t{1} << 28;
   int64_t max_request_tensor_bytes = int64_t{1} << 30;
+  bool enable_serialization_as_tensor_content = false;
   bool enable_batching = false;
   std::string batching_parameters_file;
   // Threads of the one intra-op pool every kernel shares; 0: one per core.

@@ -28,6 +28,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "daemon/allocator_tuning.h"
 #include "daemon/batching_parameters_file.h"
@@ -270,6 +271,10 @@ int Run(const DaemonFlags& flags) {
     server_options.ssl = *std::move(ssl);
   }
   server_options.request_limits.max_tensor_elements = flags.max_tensor_elements;
+  server_options.predict_output_encoding =
+      flags.enable_serialization_as_tensor_content
+          ? TensorEncoding::kTensorContent
+          : TensorEncoding::kTypedFields;
   server_options.request_limits.max_request_tensor_bytes =
       flags.max_request_tensor_bytes;
   // REST first: once gRPC answers (what tests and probes wait for), both do.
@@ -335,6 +340,13 @@ int main(int argc, char** argv) {
   // Before any thread starts, so that every thread inherits the mask.
   model_server::BlockTerminationSignals();
   model_server::TuneAllocatorForServing();
+#ifdef NDEBUG
+  // Debian's absl checks lock order on every Mutex::Lock (a global graph
+  // under a global lock): ~5% of the daemon's CPU under a small-Predict load
+  // (bench/results/serving_overhead.md). Release builds skip it; Debug
+  // builds keep it to catch lock-order inversions.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
 
   const model_server::FlagParseResult parsed =
       model_server::ParseDaemonFlags(argc, argv);

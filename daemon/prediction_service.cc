@@ -10,6 +10,7 @@
 #include "daemon/grpc_status.h"
 #include "daemon/model_metadata.h"
 #include "daemon/model_spec.h"
+#include "google/protobuf/arena.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
@@ -23,6 +24,9 @@ namespace model_server {
 namespace {
 
 namespace tfs = tensorflow::serving;
+
+// Stack bytes a Predict's messages start in before the arena mallocs.
+constexpr size_t kArenaFirstBlockBytes = 4096;
 
 grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
                                  const absl::Status& status) {
@@ -67,7 +71,8 @@ void EchoModelSpec(const tfs::ModelSpec& requested,
 }
 
 absl::Status Predict(const ModelManager& models,
-                     const SignatureCheckOptions& checks, RunOptions options,
+                     const SignatureCheckOptions& checks,
+                     TensorEncoding output_encoding, RunOptions options,
                      const tfs::PredictRequest& request,
                      tfs::PredictResponse* response,
                      ServerMetrics::Request* record) {
@@ -81,8 +86,9 @@ absl::Status Predict(const ModelManager& models,
   record->set_version((*handle)->version);
   options.report = record->run_report();
   std::string signature_key;
-  absl::Status status = RunPredict((*handle)->model->signatures(), request,
-                                   options, response, &signature_key, checks);
+  absl::Status status =
+      RunPredict((*handle)->model->signatures(), request, options, response,
+                 &signature_key, checks, output_encoding);
   if (!status.ok()) return status;
   EchoModelSpec(request.model_spec(), signature_key, (*handle)->version,
                 response->mutable_model_spec());
@@ -194,15 +200,26 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   ServerMetrics::Request record(metrics_, "Predict", "GRPC");
-  tfs::PredictRequest parsed;
-  tfs::PredictResponse message;
-  absl::Status status = ParseRequest(*request, "PredictRequest", &parsed);
+  // The request and response messages live on an arena that starts on the
+  // stack: a small Predict then parses and answers without a heap
+  // allocation per field (malloc was ~9% of the daemon's CPU under small
+  // requests). The response is serialized before the arena goes away.
+  alignas(8) char first_block[kArenaFirstBlockBytes];
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.initial_block = first_block;
+  arena_options.initial_block_size = sizeof(first_block);
+  google::protobuf::Arena arena(arena_options);
+  auto* parsed =
+      google::protobuf::Arena::CreateMessage<tfs::PredictRequest>(&arena);
+  auto* message =
+      google::protobuf::Arena::CreateMessage<tfs::PredictResponse>(&arena);
+  absl::Status status = ParseRequest(*request, "PredictRequest", parsed);
   if (status.ok()) {
-    status = model_server::Predict(*models_, signature_checks_,
-                                   RunOptionsFor(*context, request_limits_),
-                                   parsed, &message, &record);
+    status = model_server::Predict(
+        *models_, signature_checks_, predict_output_encoding_,
+        RunOptionsFor(*context, request_limits_), *parsed, message, &record);
   }
-  return FinishWith(context, status, message, response, &record);
+  return FinishWith(context, status, *message, response, &record);
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(

@@ -33,6 +33,7 @@
 #include "daemon/metrics/server_metrics.h"
 #include "loader/model_manager.h"
 #include "runtime/executor.h"
+#include "runtime/tensor_proto.h"
 #include "signatures/example_signature.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
@@ -57,15 +58,16 @@ class PredictionServiceImpl final : public PredictionServiceBase {
  public:
   // `models` (and `metrics`, which may be null) must outlive the service.
   // Requests run with `request_limits` (its tensor limits; the deadline is
-  // each call's).
-  PredictionServiceImpl(const ModelManager* models,
-                        const SignatureCheckOptions& signature_checks,
-                        ServerMetrics* metrics = nullptr,
-                        const RunOptions& request_limits = {})
+  // each call's); Predict encodes its outputs as `predict_output_encoding`.
+  PredictionServiceImpl(
+      const ModelManager* models, const SignatureCheckOptions& signature_checks,
+      ServerMetrics* metrics = nullptr, const RunOptions& request_limits = {},
+      TensorEncoding predict_output_encoding = TensorEncoding::kTypedFields)
       : models_(models),
         signature_checks_(signature_checks),
         metrics_(metrics),
-        request_limits_(request_limits) {}
+        request_limits_(request_limits),
+        predict_output_encoding_(predict_output_encoding) {}
 
   grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
                                     const grpc::ByteBuffer* request,
@@ -93,6 +95,8 @@ class PredictionServiceImpl final : public PredictionServiceBase {
   const SignatureCheckOptions signature_checks_;
   ServerMetrics* const metrics_;
   const RunOptions request_limits_;
+  // --enable_serialization_as_tensor_content: Predict's outputs.
+  const TensorEncoding predict_output_encoding_;
 };
 
 }  // namespace model_server

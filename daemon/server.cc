@@ -67,8 +67,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
   server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
-      models, options.signature_checks, options.metrics,
-      options.request_limits);
+      models, options.signature_checks, options.metrics, options.request_limits,
+      options.predict_output_encoding);
   server->model_service_ =
       std::make_unique<ModelServiceImpl>(models, options.config_reloader);
 

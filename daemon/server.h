@@ -28,6 +28,7 @@
 #include "daemon/grpc_channel_arguments.h"
 #include "loader/model_manager.h"
 #include "runtime/executor.h"
+#include "runtime/tensor_proto.h"
 #include "signatures/example_signature.h"
 #include "tensorflow_serving/config/ssl_config.pb.h"
 
@@ -66,6 +67,8 @@ struct ServerOptions {
   // The limits every request runs with (RunOptions' tensor limits; the
   // deadline comes from each call).
   RunOptions request_limits;
+  // --enable_serialization_as_tensor_content: how Predict writes outputs.
+  TensorEncoding predict_output_encoding = TensorEncoding::kTypedFields;
 };
 
 class GrpcServer {

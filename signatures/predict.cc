@@ -25,14 +25,16 @@ std::set<std::string> InputKeys(const PredictInputs& inputs) {
 
 // TF Serving's VerifyRequestInputsSize: more inputs than the signature has is
 // always an error; fewer is one unless the signature has defaults.
-absl::Status CheckInputCount(const Signature& signature,
-                             const std::set<std::string>& sent_keys) {
-  const size_t sent = sent_keys.size();
+// `sent_keys()` gives the sent aliases, only for the error message.
+template <typename SentKeys>
+absl::Status CheckInputCount(const Signature& signature, size_t sent,
+                             const SentKeys& sent_keys_of) {
   const size_t expected = signature.inputs().size();
   if (sent == expected) return absl::OkStatus();
   if (sent < expected && !signature.def().defaults().empty()) {
     return absl::OkStatus();
   }
+  const std::set<std::string> sent_keys = sent_keys_of();
   std::set<std::string> expected_keys;
   for (const SignatureInput& in : signature.inputs()) {
     expected_keys.insert(in.alias);
@@ -160,7 +162,9 @@ absl::Status RunPredictSignature(const Signature& signature,
                                  absl::Span<const std::string> output_filter,
                                  const RunOptions& options,
                                  PredictOutputs* outputs) {
-  if (absl::Status s = CheckInputCount(signature, InputKeys(inputs)); !s.ok()) {
+  if (absl::Status s = CheckInputCount(signature, inputs.size(),
+                                       [&] { return InputKeys(inputs); });
+      !s.ok()) {
     return s;
   }
   std::vector<const Tensor*> feeds;
@@ -190,13 +194,19 @@ absl::Status RunPredict(const SignatureMap& signatures,
                         const PredictRequest& request,
                         const RunOptions& options, PredictResponse* response,
                         std::string* signature_key,
-                        const SignatureCheckOptions& checks) {
+                        const SignatureCheckOptions& checks,
+                        TensorEncoding output_encoding) {
   absl::StatusOr<const Signature*> signature = FindPredictSignature(
       signatures, request.model_spec().signature_name(), checks, signature_key);
   if (!signature.ok()) return signature.status();
-  std::set<std::string> sent_keys;
-  for (const auto& [alias, proto] : request.inputs()) sent_keys.insert(alias);
-  if (absl::Status s = CheckInputCount(**signature, sent_keys); !s.ok()) {
+  auto sent_keys = [&request] {
+    std::set<std::string> keys;
+    for (const auto& [alias, proto] : request.inputs()) keys.insert(alias);
+    return keys;
+  };
+  if (absl::Status s =
+          CheckInputCount(**signature, request.inputs().size(), sent_keys);
+      !s.ok()) {
     return s;
   }
   PredictInputs inputs;
@@ -227,8 +237,8 @@ absl::Status RunPredict(const SignatureMap& signatures,
   }
   auto* response_outputs = response->mutable_outputs();
   for (const auto& [alias, tensor] : outputs) {
-    absl::Status s = TensorToProto(tensor, &(*response_outputs)[alias],
-                                   TensorEncoding::kTypedFields);
+    absl::Status s =
+        TensorToProto(tensor, &(*response_outputs)[alias], output_encoding);
     if (!s.ok()) {
       return absl::InternalError(
           absl::StrCat("output '", alias, "' of signature '", *signature_key,

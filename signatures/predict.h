@@ -30,6 +30,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "runtime/executor.h"
+#include "runtime/tensor_proto.h"
 #include "signatures/method_names.h"
 #include "signatures/signature_map.h"
 #include "tensorflow_serving/apis/predict.pb.h"
@@ -61,13 +62,15 @@ absl::Status RunPredictSignature(const Signature& signature,
                                  PredictOutputs* outputs);
 
 // The gRPC form: runs `request` against `signatures`; on success fills
-// response->outputs and sets *signature_key to the resolved key.
-absl::Status RunPredict(const SignatureMap& signatures,
-                        const tensorflow::serving::PredictRequest& request,
-                        const RunOptions& options,
-                        tensorflow::serving::PredictResponse* response,
-                        std::string* signature_key,
-                        const SignatureCheckOptions& checks = {});
+// response->outputs (encoded as `output_encoding`: TF Serving writes the
+// typed *_val fields unless --enable_serialization_as_tensor_content) and
+// sets *signature_key to the resolved key.
+absl::Status RunPredict(
+    const SignatureMap& signatures,
+    const tensorflow::serving::PredictRequest& request,
+    const RunOptions& options, tensorflow::serving::PredictResponse* response,
+    std::string* signature_key, const SignatureCheckOptions& checks = {},
+    TensorEncoding output_encoding = TensorEncoding::kTypedFields);
 
 }  // namespace model_server
 
