@@ -1,7 +1,10 @@
 #include "runtime/bundle/bundle_reader.h"
 
 #include <algorithm>
+#include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,6 +29,56 @@ absl::Status WithContext(const absl::Status& status,
                          absl::string_view context) {
   return absl::Status(status.code(),
                       absl::StrCat(context, ": ", status.message()));
+}
+
+// Tensors at least this large are read and checksummed in parts on up to
+// kMaxReadThreads threads: restoring a big model is bound by copying and
+// checksumming (warm page cache) or by the disk (cold), and parts in
+// parallel use every core or keep several reads in flight.
+constexpr uint64_t kParallelReadMinBytes = uint64_t{16} << 20;
+constexpr uint64_t kMaxReadThreads = 4;
+
+// Reads bytes [offset, offset + size) of `file` into `dst` and returns their
+// CRC-32C.
+absl::StatusOr<uint32_t> ReadChecksummed(const RandomAccessFile& file,
+                                         uint64_t offset, uint64_t size,
+                                         char* dst) {
+  uint64_t parts = 1;
+  if (size >= kParallelReadMinBytes) {
+    const uint64_t cores =
+        std::max<uint64_t>(1, std::thread::hardware_concurrency());
+    parts =
+        std::min({kMaxReadThreads, cores, size / (kParallelReadMinBytes / 2)});
+  }
+  // Every part is non-empty: (parts - 1) * part_bytes < size.
+  const uint64_t part_bytes = (size + parts - 1) / parts;
+  auto part_size = [&](uint64_t i) {
+    return std::min(size, (i + 1) * part_bytes) - i * part_bytes;
+  };
+  std::vector<absl::Status> statuses(parts);
+  std::vector<uint32_t> crcs(parts, 0);
+  auto read_part = [&](uint64_t i) {
+    const uint64_t begin = i * part_bytes;
+    const size_t n = static_cast<size_t>(part_size(i));
+    statuses[i] = file.Read(offset + begin, n, dst + begin);
+    if (statuses[i].ok()) crcs[i] = crc32c::Value(dst + begin, n);
+  };
+  std::vector<std::thread> threads;
+  for (uint64_t i = 1; i < parts; ++i) {
+    try {
+      threads.emplace_back(read_part, i);
+    } catch (const std::system_error&) {
+      read_part(i);  // no thread to be had: read it here
+    }
+  }
+  read_part(0);
+  for (std::thread& thread : threads) thread.join();
+  uint32_t crc = 0;
+  for (uint64_t i = 0; i < parts; ++i) {
+    MS_RETURN_IF_ERROR(statuses[i]);
+    crc = i == 0 ? crcs[0] : crc32c::Combine(crc, crcs[i], part_size(i));
+  }
+  return crc;
 }
 
 }  // namespace
@@ -261,8 +314,8 @@ absl::StatusOr<Tensor> BundleReader::ReadEntry(absl::string_view key,
     actual_crc = *crc;
   } else {
     char* bytes = static_cast<char*>(tensor.raw_data());
-    MS_RETURN_IF_ERROR(shard->Read(offset, static_cast<size_t>(size), bytes));
-    actual_crc = crc32c::Value(bytes, static_cast<size_t>(size));
+    MS_ASSIGN_OR_RETURN(actual_crc,
+                        ReadChecksummed(*shard, offset, size, bytes));
     if (dtype == DT_BOOL) {
       // Any byte other than 0 or 1 is not a valid bool; normalise.
       for (uint64_t i = 0; i < size; ++i) bytes[i] = bytes[i] != 0;

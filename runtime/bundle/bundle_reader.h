@@ -12,7 +12,9 @@
 // Partitioned (sliced) variables are not supported (UNIMPLEMENTED).
 //
 // Thread-safe: const methods may be called concurrently. Shard files are
-// opened on first use and stay open until the reader is destroyed.
+// opened on first use and stay open until the reader is destroyed. Numeric
+// tensors are read straight into their buffers (one read, no copy); those of
+// 16 MiB or more are read and checksummed in parts on up to 4 threads.
 #ifndef MODEL_SERVER_RUNTIME_BUNDLE_BUNDLE_READER_H_
 #define MODEL_SERVER_RUNTIME_BUNDLE_BUNDLE_READER_H_
 

@@ -112,6 +112,39 @@ uint32_t ExtendPortable(uint32_t crc, const char* data, size_t n) {
   return state ^ 0xffffffffu;
 }
 
+namespace {
+
+// Product of two polynomials modulo the CRC polynomial, all in the CRC's
+// reflected bit order (bit 31 is x^0).
+uint32_t MultiplyModP(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t bit = 1u << 31; bit != 0; bit >>= 1) {
+    if ((a & bit) != 0) product ^= b;
+    // b *= x (mod P).
+    b = (b & 1) != 0 ? (b >> 1) ^ kReflectedPolynomial : b >> 1;
+  }
+  return product;
+}
+
+// x^(8 * bytes) modulo the CRC polynomial, by repeated squaring.
+uint32_t ShiftByBytes(uint64_t bytes) {
+  uint32_t result = 1u << 31;  // x^0
+  uint32_t power = 1u << 23;   // x^8: one byte
+  for (; bytes != 0; bytes >>= 1) {
+    if ((bytes & 1) != 0) result = MultiplyModP(result, power);
+    power = MultiplyModP(power, power);
+  }
+  return result;
+}
+
+}  // namespace
+
+// With init and final XOR of all ones, CRC(A || B) = CRC(A) * x^(8|B|) +
+// CRC(B) (mod P): the ones that pre- and post-condition each part cancel.
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t length_b) {
+  return MultiplyModP(crc_a, ShiftByBytes(length_b)) ^ crc_b;
+}
+
 bool HardwareAccelerated() {
 #if MS_CRC32C_X86
   static const bool has_sse42 = DetectSse42();

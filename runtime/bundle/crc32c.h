@@ -19,6 +19,11 @@ uint32_t Extend(uint32_t crc, const char* data, size_t n);
 // Returns the CRC-32C of data[0, n).
 inline uint32_t Value(const char* data, size_t n) { return Extend(0, data, n); }
 
+// Returns the CRC-32C of concat(A, B) from crc_a = Value(A), crc_b = Value(B)
+// and B's length, without the bytes: lets parts of a buffer be checksummed
+// on separate threads. O(log length_b).
+uint32_t Combine(uint32_t crc_a, uint32_t crc_b, uint64_t length_b);
+
 // Stored checksums are masked: a CRC computed over bytes that embed CRCs is
 // weak, so LevelDB and TensorFlow store a rotated and offset value instead.
 inline constexpr uint32_t kMaskDelta = 0xa282ead8u;

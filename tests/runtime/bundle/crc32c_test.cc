@@ -51,6 +51,23 @@ TEST(Crc32c, ExtendEqualsValueOfConcatenation) {
             Value(ab.data(), ab.size()));
 }
 
+TEST(Crc32c, CombineOfPartsEqualsValueOfWhole) {
+  std::mt19937 rng(7);
+  std::vector<char> bytes(70001);
+  for (char& c : bytes) c = static_cast<char>(rng());
+  const uint32_t whole = Value(bytes.data(), bytes.size());
+  // Every kind of split: empty parts, odd lengths, unaligned boundaries.
+  for (size_t split : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{4096},
+                       size_t{35001}, bytes.size() - 1, bytes.size()}) {
+    const size_t tail = bytes.size() - split;
+    EXPECT_EQ(Combine(Value(bytes.data(), split),
+                      Value(bytes.data() + split, tail), tail),
+              whole)
+        << "split at " << split;
+  }
+  EXPECT_EQ(Combine(Value("1234", 4), Value("56789", 5), 5), 0xe3069283u);
+}
+
 TEST(Crc32c, HardwareAndPortablePathsAgree) {
   std::mt19937 rng(42);
   std::vector<char> buffer(4096 + 16);
