@@ -14,7 +14,7 @@ void TuneAllocatorForServing() {
       std::strstr(tunables, "glibc.malloc.") != nullptr) {
     return;
   }
-  constexpr int kThresholdBytes = 1 << 20;
+  constexpr int kThresholdBytes = 2 << 20;
   mallopt(M_MMAP_THRESHOLD, kThresholdBytes);
   mallopt(M_TRIM_THRESHOLD, kThresholdBytes);
 }

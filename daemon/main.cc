@@ -271,6 +271,16 @@ int Run(const DaemonFlags& flags) {
     server_options.ssl = *std::move(ssl);
   }
   server_options.request_limits.max_tensor_elements = flags.max_tensor_elements;
+  // With batching each request waits for its batch, on a thread of its own:
+  // enough threads to fill every batch thread's batch.
+  if (flags.enable_batching) {
+    const BatchingOptions& batching = manager_options.load.batching;
+    server_options.blocking_request_threads =
+        static_cast<int>(std::clamp<int64_t>(
+            batching.max_batch_size *
+                std::max<int64_t>(1, batching.num_batch_threads),
+            64, 256));
+  }
   server_options.predict_output_encoding =
       flags.enable_serialization_as_tensor_content
           ? TensorEncoding::kTensorContent

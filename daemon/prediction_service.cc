@@ -112,14 +112,11 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
   return absl::OkStatus();
 }
 
-// Finishes the call (and its record): on success with `message`
-// serialized into `response`.
+// `status`, and on success `message` serialized into `response` (or the
+// error that prevented it).
 template <typename Response>
-grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
-                                     absl::Status status,
-                                     const Response& message,
-                                     grpc::ByteBuffer* response,
-                                     ServerMetrics::Request* record) {
+absl::Status SerializeInto(absl::Status status, const Response& message,
+                           grpc::ByteBuffer* response) {
   if (status.ok()) status = CheckResponseSize(message);
   if (status.ok()) {
     bool own_buffer = false;
@@ -130,8 +127,7 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
           "could not serialize the response: ", serialized.error_message()));
     }
   }
-  record->Finish(status);
-  return Finish(context, status);
+  return status;
 }
 
 // The signatures-layer entry point of Classify or Regress.
@@ -196,30 +192,45 @@ absl::Status MultiInference(const ModelManager& models,
 
 }  // namespace
 
+template <typename Serve>
+grpc::ServerUnaryReactor* PredictionServiceImpl::ServeCall(
+    grpc::CallbackServerContext* context, absl::string_view api, Serve serve) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto run = [this, reactor, api, serve = std::move(serve)] {
+    ServerMetrics::Request record(metrics_, api, "GRPC");
+    const absl::Status status = serve(&record);
+    record.Finish(status);
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  if (blocking_pool_ == nullptr || !blocking_pool_->Schedule(run)) run();
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  ServerMetrics::Request record(metrics_, "Predict", "GRPC");
-  // The request and response messages live on an arena that starts on the
-  // stack: a small Predict then parses and answers without a heap
-  // allocation per field (malloc was ~9% of the daemon's CPU under small
-  // requests). The response is serialized before the arena goes away.
-  alignas(8) char first_block[kArenaFirstBlockBytes];
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.initial_block = first_block;
-  arena_options.initial_block_size = sizeof(first_block);
-  google::protobuf::Arena arena(arena_options);
-  auto* parsed =
-      google::protobuf::Arena::CreateMessage<tfs::PredictRequest>(&arena);
-  auto* message =
-      google::protobuf::Arena::CreateMessage<tfs::PredictResponse>(&arena);
-  absl::Status status = ParseRequest(*request, "PredictRequest", parsed);
-  if (status.ok()) {
-    status = model_server::Predict(
-        *models_, signature_checks_, predict_output_encoding_,
-        RunOptionsFor(*context, request_limits_), *parsed, message, &record);
-  }
-  return FinishWith(context, status, *message, response, &record);
+  return ServeCall(context, "Predict", [=](ServerMetrics::Request* record) {
+    // The request and response messages live on an arena that starts on
+    // the stack: a small Predict then parses and answers without a heap
+    // allocation per field (malloc was ~9% of the daemon's CPU under small
+    // requests). The response is serialized before the arena goes away.
+    alignas(8) char first_block[kArenaFirstBlockBytes];
+    google::protobuf::ArenaOptions arena_options;
+    arena_options.initial_block = first_block;
+    arena_options.initial_block_size = sizeof(first_block);
+    google::protobuf::Arena arena(arena_options);
+    auto* parsed =
+        google::protobuf::Arena::CreateMessage<tfs::PredictRequest>(&arena);
+    auto* message =
+        google::protobuf::Arena::CreateMessage<tfs::PredictResponse>(&arena);
+    absl::Status status = ParseRequest(*request, "PredictRequest", parsed);
+    if (status.ok()) {
+      status = model_server::Predict(
+          *models_, signature_checks_, predict_output_encoding_,
+          RunOptionsFor(*context, request_limits_), *parsed, message, record);
+    }
+    return SerializeInto(status, *message, response);
+  });
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
@@ -237,34 +248,39 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
 grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  tfs::ClassificationResponse message;
-  ServerMetrics::Request record(metrics_, "Classify", "GRPC");
-  absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
-      &RunClassify, "ClassificationRequest", *models_, signature_checks_,
-      RunOptionsFor(*context, request_limits_), *request, &message, &record);
-  return FinishWith(context, status, message, response, &record);
+  return ServeCall(context, "Classify", [=](ServerMetrics::Request* record) {
+    tfs::ClassificationResponse message;
+    absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
+        &RunClassify, "ClassificationRequest", *models_, signature_checks_,
+        RunOptionsFor(*context, request_limits_), *request, &message, record);
+    return SerializeInto(status, message, response);
+  });
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  tfs::RegressionResponse message;
-  ServerMetrics::Request record(metrics_, "Regress", "GRPC");
-  absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
-      &RunRegress, "RegressionRequest", *models_, signature_checks_,
-      RunOptionsFor(*context, request_limits_), *request, &message, &record);
-  return FinishWith(context, status, message, response, &record);
+  return ServeCall(context, "Regress", [=](ServerMetrics::Request* record) {
+    tfs::RegressionResponse message;
+    absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
+        &RunRegress, "RegressionRequest", *models_, signature_checks_,
+        RunOptionsFor(*context, request_limits_), *request, &message, record);
+    return SerializeInto(status, message, response);
+  });
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  tfs::MultiInferenceResponse message;
-  ServerMetrics::Request record(metrics_, "MultiInference", "GRPC");
-  absl::Status status = model_server::MultiInference(
-      *models_, signature_checks_, RunOptionsFor(*context, request_limits_),
-      *request, &message, &record);
-  return FinishWith(context, status, message, response, &record);
+  return ServeCall(context, "MultiInference",
+                   [=](ServerMetrics::Request* record) {
+                     tfs::MultiInferenceResponse message;
+                     absl::Status status = model_server::MultiInference(
+                         *models_, signature_checks_,
+                         RunOptionsFor(*context, request_limits_), *request,
+                         &message, record);
+                     return SerializeInto(status, message, response);
+                   });
 }
 
 }  // namespace model_server

@@ -32,6 +32,7 @@
 
 #include "daemon/metrics/server_metrics.h"
 #include "loader/model_manager.h"
+#include "loader/worker_pool.h"
 #include "runtime/executor.h"
 #include "runtime/tensor_proto.h"
 #include "signatures/example_signature.h"
@@ -59,15 +60,22 @@ class PredictionServiceImpl final : public PredictionServiceBase {
   // `models` (and `metrics`, which may be null) must outlive the service.
   // Requests run with `request_limits` (its tensor limits; the deadline is
   // each call's); Predict encodes its outputs as `predict_output_encoding`.
+  // With a `blocking_pool` (which must outlive the service), Predict,
+  // Classify, Regress and MultiInference run on its threads instead of
+  // gRPC's: with server-side batching a request waits for its batch, and
+  // gRPC's few callback threads, held waiting, would keep batches from
+  // filling (and I/O from being served).
   PredictionServiceImpl(
       const ModelManager* models, const SignatureCheckOptions& signature_checks,
       ServerMetrics* metrics = nullptr, const RunOptions& request_limits = {},
-      TensorEncoding predict_output_encoding = TensorEncoding::kTypedFields)
+      TensorEncoding predict_output_encoding = TensorEncoding::kTypedFields,
+      WorkerPool* blocking_pool = nullptr)
       : models_(models),
         signature_checks_(signature_checks),
         metrics_(metrics),
         request_limits_(request_limits),
-        predict_output_encoding_(predict_output_encoding) {}
+        predict_output_encoding_(predict_output_encoding),
+        blocking_pool_(blocking_pool) {}
 
   grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
                                     const grpc::ByteBuffer* request,
@@ -97,6 +105,14 @@ class PredictionServiceImpl final : public PredictionServiceBase {
   const RunOptions request_limits_;
   // --enable_serialization_as_tensor_content: Predict's outputs.
   const TensorEncoding predict_output_encoding_;
+  WorkerPool* const blocking_pool_;
+
+  // Runs `serve` (fills the response, returns the call's status, given the
+  // call's metrics record) and finishes the call, on blocking_pool_ when
+  // there is one.
+  template <typename Serve>
+  grpc::ServerUnaryReactor* ServeCall(grpc::CallbackServerContext* context,
+                                      absl::string_view api, Serve serve);
 };
 
 }  // namespace model_server

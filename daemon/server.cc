@@ -66,9 +66,13 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
         "no address to listen on: the port is 0 and no UNIX socket is set");
   }
   std::unique_ptr<GrpcServer> server(new GrpcServer());
+  if (options.blocking_request_threads > 0) {
+    server->blocking_pool_ = std::make_unique<WorkerPool>(
+        "grpc-requests", options.blocking_request_threads);
+  }
   server->prediction_service_ = std::make_unique<PredictionServiceImpl>(
       models, options.signature_checks, options.metrics, options.request_limits,
-      options.predict_output_encoding);
+      options.predict_output_encoding, server->blocking_pool_.get());
   server->model_service_ =
       std::make_unique<ModelServiceImpl>(models, options.config_reloader);
 

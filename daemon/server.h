@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "daemon/grpc_channel_arguments.h"
 #include "loader/model_manager.h"
+#include "loader/worker_pool.h"
 #include "runtime/executor.h"
 #include "runtime/tensor_proto.h"
 #include "signatures/example_signature.h"
@@ -69,6 +70,10 @@ struct ServerOptions {
   RunOptions request_limits;
   // --enable_serialization_as_tensor_content: how Predict writes outputs.
   TensorEncoding predict_output_encoding = TensorEncoding::kTypedFields;
+  // > 0: Predict, Classify, Regress and MultiInference run on a pool of
+  // this many threads of their own rather than on gRPC's callback threads
+  // (with --enable_batching, where a request blocks until its batch ran).
+  int blocking_request_threads = 0;
 };
 
 class GrpcServer {
@@ -89,6 +94,8 @@ class GrpcServer {
  private:
   GrpcServer();
 
+  // Outlives the services and the server (declared first).
+  std::unique_ptr<WorkerPool> blocking_pool_;
   std::unique_ptr<PredictionServiceImpl> prediction_service_;
   std::unique_ptr<ModelServiceImpl> model_service_;
   std::unique_ptr<grpc::Server> server_;
