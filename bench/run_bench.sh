@@ -121,31 +121,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A port nobody listens on (IPv4 or IPv6), from /proc so no tool is needed.
-# The servers refuse a taken port (SO_REUSEPORT off), so a race is loud.
-free_port() {
-  local port hex
-  for _ in $(seq 100); do
-    port=$((20000 + RANDOM % 40000))
-    hex=$(printf ':%04X' "$port")
-    if ! awk -v h="$hex" 'FNR > 1 && $4 == "0A" &&
-             substr($2, length($2) - 4) == h { found = 1 }
-           END { exit !found }' /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  echo "run_bench.sh: no free port found" >&2
-  return 1
-}
-
-json_field() {  # json_field JSON_LINE KEY -> value (numbers and strings)
-  sed -n "s/.*\"$2\":\"\{0,1\}\([^,\"}]*\).*/\1/p" <<<"$1"
-}
-
-proc_kib() {  # proc_kib PID FIELD -> "12345" (kB) from /proc/PID/status
-  awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status" 2>/dev/null || true
-}
+# free_port, json_field, proc_kib. The servers refuse a taken port
+# (SO_REUSEPORT off), so a race is loud.
+# shellcheck source=bench/bench_lib.sh
+source "$SCRIPT_DIR/bench_lib.sh"
 
 # ---- the model ------------------------------------------------------------
 HAVE_DAEMON=0
