@@ -62,7 +62,9 @@ run_one() {
   # Targets write their inputs out as model files: tmpfs when there is one.
   local tmp=/dev/shm
   [[ -d $tmp && -w $tmp ]] || tmp=${TMPDIR:-/tmp}
-  (cd "$dir" && TMPDIR=$tmp ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:max_allocation_size_mb=256 \
+  (cd "$dir" && TMPDIR=$tmp \
+    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:max_allocation_size_mb=256 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$OLDPWD/fuzz/ubsan_suppressions.txt \
     nice -n "${FUZZ_NICE:-10}" "$OLDPWD/build-fuzz/fuzz/${t}_fuzz" \
       -max_total_time="$seconds" -timeout=25 -rss_limit_mb=4096 \
       -max_len=262144 -print_final_stats=1 -print_funcs=0 \
