@@ -1,8 +1,7 @@
 #include "loader/proto_file.h"
 
 #include <cstdint>
-#include <fstream>
-#include <sstream>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
@@ -11,19 +10,23 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
+#include "runtime/bundle/random_access_file.h"
 
 namespace model_server {
 namespace {
 
+// Model files are untrusted: RandomAccessFile refuses FIFOs (which would
+// block the load forever) and devices such as /dev/zero (endless), and the
+// size is known before anything is allocated.
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::NotFoundError(absl::StrCat("cannot open ", path));
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) {
-    return absl::DataLossError(absl::StrCat("error reading ", path));
+  absl::StatusOr<std::unique_ptr<RandomAccessFile>> file =
+      RandomAccessFile::Open(path);
+  if (!file.ok()) return file.status();
+  if ((*file)->size() > static_cast<uint64_t>(INT32_MAX)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is larger than 2 GiB, the protobuf limit"));
   }
-  return contents.str();
+  return (*file)->ReadAll(static_cast<uint64_t>(INT32_MAX));
 }
 
 }  // namespace
@@ -39,10 +42,6 @@ absl::Status ReadProtoFile(const std::string& path, ProtoEncoding encoding,
                            google::protobuf::Message* message) {
   absl::StatusOr<std::string> bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
-  if (bytes->size() > static_cast<size_t>(INT32_MAX)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, " is larger than 2 GiB, the protobuf limit"));
-  }
   if (encoding == ProtoEncoding::kText) {
     if (!google::protobuf::TextFormat::ParseFromString(*bytes, message)) {
       return absl::InvalidArgumentError(absl::StrCat(

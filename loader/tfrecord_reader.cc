@@ -1,5 +1,7 @@
 #include "loader/tfrecord_reader.h"
 
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -54,6 +56,16 @@ TFRecordReader::TFRecordReader(std::string path, uint64_t max_record_bytes)
 
 absl::StatusOr<TFRecordReader> TFRecordReader::Open(const std::string& path,
                                                     uint64_t max_record_bytes) {
+  // Opening a FIFO would wait for a writer forever, and a device such as
+  // /dev/zero never ends: only regular files are read.
+  std::error_code error;
+  const std::filesystem::file_status type =
+      std::filesystem::status(path, error);
+  if (std::filesystem::exists(type) &&
+      !std::filesystem::is_regular_file(type)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is not a regular file"));
+  }
   TFRecordReader reader(path, max_record_bytes);
   if (!reader.file_.is_open()) {
     return absl::NotFoundError(absl::StrCat("cannot open ", path));

@@ -21,7 +21,8 @@ namespace model_server {
 
 class TFRecordReader {
  public:
-  // Opens `path`; NOT_FOUND when it cannot be read.
+  // Opens `path`; NOT_FOUND when it cannot be read, FAILED_PRECONDITION
+  // when it is not a regular file (a FIFO would block, a device not end).
   static absl::StatusOr<TFRecordReader> Open(
       const std::string& path, uint64_t max_record_bytes = uint64_t{1} << 30);
 

@@ -24,8 +24,11 @@ absl::Status IoError(int error_number, absl::string_view what,
 absl::StatusOr<std::unique_ptr<RandomAccessFile>> RandomAccessFile::Open(
     const std::string& path) {
   int fd;
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+  // writer forever; it is refused below like any other non-regular file.
+  // Reads of regular files ignore the flag.
   do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) return IoError(errno, "cannot open", path);
   struct stat st;

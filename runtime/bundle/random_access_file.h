@@ -19,8 +19,9 @@ namespace model_server {
 class RandomAccessFile {
  public:
   // Opens `path` for reading. Fails with NOT_FOUND when it does not exist,
-  // PERMISSION_DENIED, or FAILED_PRECONDITION for a directory; the message
-  // names the path.
+  // PERMISSION_DENIED, or FAILED_PRECONDITION for anything but a regular
+  // file (a directory, a FIFO, a device such as /dev/zero); the message
+  // names the path. Never blocks (a FIFO without a writer is refused).
   static absl::StatusOr<std::unique_ptr<RandomAccessFile>> Open(
       const std::string& path);
 
