@@ -13,7 +13,7 @@ PACKAGES=(
   libabsl-dev libeigen3-dev libgoogle-glog-dev libsnappy-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmicrohttpd-dev libgnutls28-dev libsimdjson-dev rapidjson-dev zlib1g-dev
-  libjpeg62-turbo-dev libpng-dev
+  libjpeg62-turbo-dev libpng-dev libgif-dev
   libre2-dev libicu-dev
   libsystemd-dev
 )

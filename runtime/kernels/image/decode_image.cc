@@ -1,9 +1,9 @@
-// DecodeJpeg, DecodePng, DecodeBmp and DecodeImage: a scalar string -> an
-// image [height, width, channels]. As in TensorFlow's DecodeImageV2Op, the
-// ops look at the content's magic bytes, so DecodeJpeg also decodes PNG and
-// DecodePng also decodes JPEG; BMP content is decoded only by DecodeBmp and
-// DecodeImage, and DecodeBmp decodes nothing else. GIF content is not
-// supported yet (UNIMPLEMENTED, by every op including DecodeGif).
+// DecodeJpeg, DecodePng, DecodeGif, DecodeBmp and DecodeImage: a scalar
+// string -> an image [height, width, channels] (DecodeGif: [frames, height,
+// width, 3]). As in TensorFlow's DecodeImageV2Op, the ops look at the
+// content's magic bytes, so DecodeJpeg also decodes PNG and GIF and DecodeGif
+// also decodes JPEG and PNG (as one frame); BMP content is decoded only by
+// DecodeBmp and DecodeImage, and DecodeBmp decodes nothing else.
 //
 // DecodeJpeg attrs: channels (0, 1, 3; 4 only for PNG content), ratio (1, 2,
 // 4, 8), fancy_upscaling, try_recover_truncated, acceptable_fraction,
@@ -13,14 +13,13 @@
 // content decoded by DecodePng uses TensorFlow's JPEG defaults (JDCT_IFAST,
 // fancy upscaling) and for uint16 scales each sample by 256, as TensorFlow.
 // DecodeBmp attrs: channels (0, 3, 4). Output uint8.
-// DecodeGif: no attrs; decodes JPEG and PNG content to [1, height, width,
-// 3] (TensorFlow's frame axis), so TensorFlow 1.x graphs of
-// tf.image.decode_image, which hold a DecodeGif branch, load and run for
-// every format but GIF itself.
+// DecodeGif: no attrs; RGB. GIF content given to DecodeJpeg or DecodePng
+// must hold one frame (then [height, width, 3]); channels must be 0 or 3.
 // DecodeImage attrs: channels, dtype (uint8, uint16 or float: 8-bit
 // samples scaled by 256 or 1/255, PNG decoded at 16 bits and scaled by
-// 1/65535 for float), expand_animations (matters for GIF only).
-// Decoding itself: jpeg_decode.h, png_decode.h, bmp_decode.h.
+// 1/65535 for float), expand_animations (GIF: all frames as [frames, height,
+// width, 3], or only the first as [height, width, 3]).
+// Decoding itself: jpeg_decode.h, png_decode.h, gif_decode.h, bmp_decode.h.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -28,9 +27,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/kernels/image/bmp_decode.h"
+#include "runtime/kernels/image/decode_common.h"
+#include "runtime/kernels/image/gif_decode.h"
+#include "runtime/kernels/image/image_format.h"
 #include "runtime/kernels/image/jpeg_decode.h"
 #include "runtime/kernels/image/png_decode.h"
 #include "runtime/kernels/kernel_util.h"
@@ -40,32 +41,6 @@
 
 namespace model_server {
 namespace {
-
-enum class ImageFormat { kJpeg, kPng, kGif, kBmp, kUnknown };
-
-ImageFormat ClassifyImage(absl::string_view data) {
-  if (absl::StartsWith(data, "\xff\xd8\xff")) return ImageFormat::kJpeg;
-  if (absl::StartsWith(data, "\x89PNG\r\n\x1a\n")) return ImageFormat::kPng;
-  if (absl::StartsWith(data, "GIF8")) return ImageFormat::kGif;
-  if (absl::StartsWith(data, "BM")) return ImageFormat::kBmp;
-  return ImageFormat::kUnknown;
-}
-
-absl::string_view FormatName(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::kJpeg:
-      return "JPEG";
-    case ImageFormat::kPng:
-      return "PNG";
-    case ImageFormat::kGif:
-      return "GIF";
-    case ImageFormat::kBmp:
-      return "BMP";
-    case ImageFormat::kUnknown:
-      break;
-  }
-  return "UNKNOWN";
-}
 
 // Which op a DecodeImageKernel runs for (their format rules differ).
 enum class DecodeOp { kJpeg, kPng, kBmp, kGif, kImage };
@@ -89,19 +64,17 @@ const char* OpName(DecodeOp op) {
 class DecodeImageKernel : public OpKernel {
  public:
   DecodeImageKernel(DecodeOp op, int channels, DataType dtype,
-                    JpegDecodeOptions jpeg)
-      : op_(op), channels_(channels), dtype_(dtype), jpeg_(jpeg) {}
+                    JpegDecodeOptions jpeg, bool expand_animations = true)
+      : op_(op),
+        channels_(channels),
+        dtype_(dtype),
+        jpeg_(jpeg),
+        expand_animations_(expand_animations) {}
 
   absl::Status Compute(OpKernelContext& ctx) const override {
-    const Tensor& contents = ctx.input(0);
-    MS_RETURN_IF_ERROR(CheckInputDtype(contents, DT_STRING));
-    if (contents.rank() != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("`contents` must be scalar but got shape",
-                       contents.shape().DebugString()));
-    }
-    const std::string& data = contents.scalar<std::string>();
-    if (data.empty()) return absl::InvalidArgumentError("Input is empty.");
+    MS_ASSIGN_OR_RETURN(const std::string* contents,
+                        ImageContents(ctx.input(0)));
+    const std::string& data = *contents;
     const ImageFormat format = ClassifyImage(data);
     if (op_ == DecodeOp::kBmp && format != ImageFormat::kBmp &&
         format != ImageFormat::kUnknown) {
@@ -116,7 +89,7 @@ class DecodeImageKernel : public OpKernel {
       case ImageFormat::kPng:
         return DecodePngContent(ctx, data);
       case ImageFormat::kGif:
-        return absl::UnimplementedError("GIF decoding is not supported yet");
+        return DecodeGifContent(ctx, data);
       case ImageFormat::kBmp:
         if (op_ != DecodeOp::kBmp && op_ != DecodeOp::kImage) {
           return absl::InvalidArgumentError(
@@ -153,20 +126,21 @@ class DecodeImageKernel : public OpKernel {
     });
   }
 
-  // Runs an 8-bit decoder; for uint16 and float outputs, decodes into a
-  // scratch buffer and scales by 256 or 1/255 as TensorFlow does.
-  template <typename Decode>
-  absl::Status DecodeBytes(OpKernelContext& ctx, const Decode& decode) const {
-    Tensor* out = nullptr;
-    std::vector<uint8_t> bytes;
-    MS_RETURN_IF_ERROR(
-        decode([&](int64_t h, int64_t w, int c) -> absl::StatusOr<uint8_t*> {
-          MS_ASSIGN_OR_RETURN(
-              out, ctx.allocate_output(0, dtype_, ImageShape(h, w, c)));
-          if (dtype_ == DT_UINT8) return out->data<uint8_t>();
-          bytes.resize(static_cast<size_t>(out->NumElements()));
-          return bytes.data();
-        }));
+  // Allocates the output of `shape`; returns where an 8-bit decoder writes:
+  // the output itself for uint8, otherwise `bytes`, which ConvertBytes then
+  // scales into the output.
+  absl::StatusOr<uint8_t*> AllocateBytes(OpKernelContext& ctx,
+                                         const TensorShape& shape, Tensor** out,
+                                         std::vector<uint8_t>* bytes) const {
+    MS_ASSIGN_OR_RETURN(*out, ctx.allocate_output(0, dtype_, shape));
+    if (dtype_ == DT_UINT8) return (*out)->data<uint8_t>();
+    bytes->resize(static_cast<size_t>((*out)->NumElements()));
+    return bytes->data();
+  }
+
+  // uint16 and float outputs: 8-bit samples scaled by 256 or 1/255, as
+  // TensorFlow does.
+  void ConvertBytes(const std::vector<uint8_t>& bytes, Tensor* out) const {
     if (dtype_ == DT_UINT16) {
       uint16_t* samples = out->data<uint16_t>();
       for (size_t i = 0; i < bytes.size(); ++i) {
@@ -177,6 +151,50 @@ class DecodeImageKernel : public OpKernel {
       float* samples = out->data<float>();
       for (size_t i = 0; i < bytes.size(); ++i) samples[i] = bytes[i] * scale;
     }
+  }
+
+  // Runs an 8-bit single-image decoder.
+  template <typename Decode>
+  absl::Status DecodeBytes(OpKernelContext& ctx, const Decode& decode) const {
+    Tensor* out = nullptr;
+    std::vector<uint8_t> bytes;
+    MS_RETURN_IF_ERROR(
+        decode([&](int64_t h, int64_t w, int c) -> absl::StatusOr<uint8_t*> {
+          return AllocateBytes(ctx, ImageShape(h, w, c), &out, &bytes);
+        }));
+    ConvertBytes(bytes, out);
+    return absl::OkStatus();
+  }
+
+  absl::Status DecodeGifContent(OpKernelContext& ctx,
+                                const std::string& data) const {
+    if (channels_ != 0 && channels_ != 3) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("channels must be 0 or 3 for GIF, got ", channels_));
+    }
+    const bool first_frame_only =
+        op_ == DecodeOp::kImage && !expand_animations_;
+    Tensor* out = nullptr;
+    std::vector<uint8_t> bytes;
+    MS_RETURN_IF_ERROR(DecodeGif(
+        data, !first_frame_only,
+        [&](int64_t frames, int64_t h, int64_t w,
+            int c) -> absl::StatusOr<uint8_t*> {
+          TensorShape shape{frames, h, w, c};
+          if (op_ == DecodeOp::kJpeg || op_ == DecodeOp::kPng) {
+            if (frames != 1) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  "Got ", frames,
+                  " frames, but animated gifs can only be "
+                  "decoded by tf.io.decode_gif or tf.io.decode_image"));
+            }
+            shape = TensorShape{h, w, c};
+          } else if (first_frame_only) {
+            shape = TensorShape{h, w, c};
+          }
+          return AllocateBytes(ctx, shape, &out, &bytes);
+        }));
+    ConvertBytes(bytes, out);
     return absl::OkStatus();
   }
 
@@ -213,46 +231,16 @@ class DecodeImageKernel : public OpKernel {
   const int channels_;
   const DataType dtype_;
   const JpegDecodeOptions jpeg_;
+  const bool expand_animations_;
 };
-
-absl::Status ReadChannels(const KernelConstruction& c, int* channels) {
-  int64_t value;
-  MS_RETURN_IF_ERROR(c.attrs.GetOr("channels", int64_t{0}, &value));
-  if (value != 0 && value != 1 && value != 3 && value != 4) {
-    return c.attrs.Error(
-        absl::StrCat("`channels` must be 0, 1, 3 or 4 but got ", value));
-  }
-  *channels = static_cast<int>(value);
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeJpeg(
     const KernelConstruction& c) {
   MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
   int channels;
-  MS_RETURN_IF_ERROR(ReadChannels(c, &channels));
+  MS_RETURN_IF_ERROR(ReadDecodeChannels(c, &channels));
   JpegDecodeOptions options;
-  int64_t ratio;
-  MS_RETURN_IF_ERROR(c.attrs.GetOr("ratio", int64_t{1}, &ratio));
-  if (ratio != 1 && ratio != 2 && ratio != 4 && ratio != 8) {
-    return c.attrs.Error(
-        absl::StrCat("ratio must be 1, 2, 4, or 8, got ", ratio));
-  }
-  options.ratio = static_cast<int>(ratio);
-  MS_RETURN_IF_ERROR(
-      c.attrs.GetOr("fancy_upscaling", true, &options.fancy_upscaling));
-  MS_RETURN_IF_ERROR(c.attrs.GetOr("try_recover_truncated", false,
-                                   &options.try_recover_truncated));
-  MS_RETURN_IF_ERROR(
-      c.attrs.GetOr("acceptable_fraction", 1.0f, &options.acceptable_fraction));
-  std::string dct_method;
-  MS_RETURN_IF_ERROR(c.attrs.GetOr("dct_method", std::string(), &dct_method));
-  if (dct_method != "" && dct_method != "INTEGER_FAST" &&
-      dct_method != "INTEGER_ACCURATE") {
-    return c.attrs.Error(
-        "dct_method must be one of {'', 'INTEGER_FAST', 'INTEGER_ACCURATE'}");
-  }
-  options.integer_accurate = dct_method == "INTEGER_ACCURATE";
+  MS_RETURN_IF_ERROR(ReadJpegDecodeAttrs(c, &options));
   return std::make_unique<DecodeImageKernel>(DecodeOp::kJpeg, channels,
                                              DT_UINT8, options);
 }
@@ -261,7 +249,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodePng(
     const KernelConstruction& c) {
   MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
   int channels;
-  MS_RETURN_IF_ERROR(ReadChannels(c, &channels));
+  MS_RETURN_IF_ERROR(ReadDecodeChannels(c, &channels));
   DataType dtype;
   MS_RETURN_IF_ERROR(c.attrs.GetOr("dtype", DT_UINT8, &dtype));
   if (dtype != DT_UINT8 && dtype != DT_UINT16) {
@@ -277,7 +265,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeBmp(
     const KernelConstruction& c) {
   MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
   int channels;
-  MS_RETURN_IF_ERROR(ReadChannels(c, &channels));
+  MS_RETURN_IF_ERROR(ReadDecodeChannels(c, &channels));
   return std::make_unique<DecodeImageKernel>(DecodeOp::kBmp, channels, DT_UINT8,
                                              JpegDecodeOptions());
 }
@@ -294,7 +282,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeImage(
     const KernelConstruction& c) {
   MS_RETURN_IF_ERROR(CheckNumInputs(c, 1));
   int channels;
-  MS_RETURN_IF_ERROR(ReadChannels(c, &channels));
+  MS_RETURN_IF_ERROR(ReadDecodeChannels(c, &channels));
   DataType dtype;
   MS_RETURN_IF_ERROR(c.attrs.GetOr("dtype", DT_UINT8, &dtype));
   if (dtype != DT_UINT8 && dtype != DT_UINT16 && dtype != DT_FLOAT) {
@@ -306,7 +294,8 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateDecodeImage(
   MS_RETURN_IF_ERROR(
       c.attrs.GetOr("expand_animations", true, &expand_animations));
   return std::make_unique<DecodeImageKernel>(DecodeOp::kImage, channels, dtype,
-                                             JpegDecodeOptions());
+                                             JpegDecodeOptions(),
+                                             expand_animations);
 }
 
 }  // namespace
