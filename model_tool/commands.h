@@ -19,6 +19,10 @@ int RunCommand(const std::vector<std::string>& args, std::ostream& out,
 // freeze: freeze_graph.py's job, without TensorFlow.
 int FreezeCommand(const std::vector<std::string>& args, std::ostream& out,
                   std::ostream& err);
+// benchmark: latency percentiles, throughput and a per-op profile of a
+// signature run in-process (benchmark_model's and perf_test's job).
+int BenchmarkCommand(const std::vector<std::string>& args, std::ostream& out,
+                     std::ostream& err);
 
 }  // namespace model_server
 

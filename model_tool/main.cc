@@ -8,6 +8,9 @@
 //   model_tool freeze --input_saved_model_dir D | --input_meta_graph M
 //                     --input_checkpoint P | --input_graph G
 //                     --input_checkpoint P ... --output_graph F
+//   model_tool benchmark --dir PATH [--signature_def S] [--batch 1,8,64]
+//                     [--threads 1,2] [--inputs x=a.npy] [--warmup N]
+//                     [--min_time S] [--profile] [--json]
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,7 +29,9 @@ constexpr char kUsage[] =
     "          checkpoints\n"
     "  run     run a signature in-process (saved_model_cli run's flags)\n"
     "  freeze  fold variables into constants, inline functions and prune to\n"
-    "          the outputs (freeze_graph.py's flags)\n";
+    "          the outputs (freeze_graph.py's flags)\n"
+    "  benchmark  time a signature in-process: p50/p90/p99 latency and\n"
+    "          throughput per batch size and thread count, --profile per op\n";
 
 }  // namespace
 
@@ -49,6 +54,9 @@ int main(int argc, char** argv) {
   }
   if (command == "freeze") {
     return model_server::FreezeCommand(args, std::cout, std::cerr);
+  }
+  if (command == "benchmark") {
+    return model_server::BenchmarkCommand(args, std::cout, std::cerr);
   }
   std::cerr << "unknown command '" << command << "'\n" << kUsage;
   return 2;

@@ -3,6 +3,8 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "runtime/step_profile.h"
 
 namespace model_server {
 namespace {
@@ -172,7 +174,12 @@ absl::Status RunPlan(const Plan& plan, absl::Span<const Tensor* const> feeds,
       }
       OpKernelContext ctx(state, &step.node_name, input_ptrs,
                           absl::Span<Value>(outputs, step.num_outputs));
+      StepProfile* const profile = state->options().profile;
+      const absl::Time start = profile != nullptr ? absl::Now() : absl::Time();
       absl::Status status = step.kernel->Compute(ctx);
+      if (profile != nullptr) {
+        profile->Add(step.node_name, step.op, absl::Now() - start);
+      }
       if (!status.ok()) return AnnotateWithNode(status, step);
       bool all_outputs_dead = step.num_outputs > 0;
       for (int o = 0; o < step.num_outputs; ++o) {

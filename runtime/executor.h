@@ -25,6 +25,8 @@
 
 namespace model_server {
 
+class StepProfile;  // step_profile.h
+
 // What the runs of one request report back to the code that asked for them
 // (request metrics). Filled by signatures/ (Signature::Run).
 struct RunReport {
@@ -53,6 +55,9 @@ struct RunOptions {
   // Most bytes the tensors one request sends may take together (see
   // signatures/request_limits.h); --max_request_tensor_bytes.
   int64_t max_request_tensor_bytes = std::numeric_limits<int64_t>::max();
+  // Where each kernel call's time goes (model_tool benchmark --profile);
+  // null, the default: nowhere, at the cost of one test per step.
+  StepProfile* profile = nullptr;
 };
 
 // Per-run state shared by a run and the functions it calls.
