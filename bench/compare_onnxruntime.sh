@@ -6,10 +6,10 @@
 # Usage:
 #   bench/compare_onnxruntime.sh [BUILD_DIR] [--models="mlp cnn mobilenet lstm"]
 #       [--batches="1 16 64"] [--threads="1 2"] [--rounds=3] [--min_time=1]
-#       [--out=bench/results/onnxruntime_comparison.md]
+#       [--out=bench/results/onnxruntime_comparison.md] [--no_build]
 #
-# 1. builds model_tool and write_bench_models in BUILD_DIR (default build/)
-#    and writes every model as a SavedModel and as ONNX with the same weights;
+# 1. builds model_tool and write_bench_models in BUILD_DIR (default build/;
+#    --no_build uses them as they are) and writes every model as a SavedModel and as ONNX with the same weights;
 # 2. installs onnxruntime-node from npm into bench/onnxruntime/node_modules if
 #    it is not there (--ignore-scripts: its install script only fetches GPU
 #    libraries; the CPU libonnxruntime.so ships in the package);
@@ -19,8 +19,9 @@
 # 4. times every (model, threads, batch) cell --rounds times, ours then
 #    onnxruntime for each cell in turn (interleaved, so drifting machine load
 #    hits both), each a fresh process with 10 warm-up runs and then at least
-#    50 runs and --min_time seconds; the table has the median of the rounds'
-#    p50 latencies and the ratio ours / onnxruntime;
+#    50 runs and --min_time seconds; the table has the medians of the
+#    rounds' p50 latencies and CPU time per run, and the ratios
+#    ours / onnxruntime;
 # 5. records `uptime` before and after: these 2-core machines are shared, so
 #    only ratios taken side by side mean anything.
 set -euo pipefail
@@ -34,6 +35,7 @@ threads="1 2"
 rounds=3
 min_time=1
 out="$repo/bench/results/onnxruntime_comparison.md"
+no_build=false
 for arg in "$@"; do
   case "$arg" in
     --models=*) models="${arg#*=}" ;;
@@ -42,6 +44,7 @@ for arg in "$@"; do
     --rounds=*) rounds="${arg#*=}" ;;
     --min_time=*) min_time="${arg#*=}" ;;
     --out=*) out="${arg#*=}" ;;
+    --no_build) no_build=true ;;
     --*) echo "unknown flag $arg" >&2; exit 2 ;;
     *) build="$arg" ;;
   esac
@@ -50,7 +53,9 @@ done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-cmake --build "$build" -j2 --target model_tool write_bench_models >&2
+if ! $no_build; then
+  cmake --build "$build" -j2 --target model_tool write_bench_models >&2
+fi
 model_tool="$build/model_tool/model_tool"
 "$build/bench/write_bench_models" "$work/models" $models >&2
 
@@ -102,14 +107,14 @@ for round in $(seq "$rounds"); do
       for b in $batches; do
         ours="$("$model_tool" benchmark --dir "$dir/saved_model/1" \
           --batch "$b" --threads "$t" --min_time "$min_time" --json |
-          jq '.results[0].rows[0].p50_us')"
+          jq -r '.results[0].rows[0] | "\(.p50_us)\t\(.cpu_us)"')"
         theirs="$(ort time --model "$dir/model.onnx" \
           --shape "$(onnx_shape "$model" "$b")" --threads "$t" \
-          --min_time "$min_time" | jq '.p50_us')"
+          --min_time "$min_time" | jq -r '"\(.p50_us)\t\(.cpu_us)"')"
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$t" "$b" "$round" \
           "$ours" "$theirs" >> "$results"
-        echo "round $round $model threads=$t batch=$b: ours $ours us," \
-          "onnxruntime $theirs us" >&2
+        echo "round $round $model threads=$t batch=$b: ours (p50, cpu) $ours," \
+          "onnxruntime $theirs" | tr '\t' ' ' >&2
       done
     done
   done
@@ -124,9 +129,12 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
   echo "Ours: \`model_tool benchmark\` (one process per cell, intra-op pool of"
   echo "\`threads\`). onnxruntime: onnxruntime-node $(node -e "console.log(require('$ort_dir/node_modules/onnxruntime-node/package.json').version)"),"
   echo "intraOpNumThreads = \`threads\`, sequential execution, all graph optimizations."
-  echo "Cells: median over $rounds interleaved rounds of each side's p50 latency"
-  echo "(10 warm-up runs, then at least 50 runs and ${min_time} s). Ratio = ours / onnxruntime"
-  echo "(below 1: we are faster)."
+  echo "Cells: medians over $rounds interleaved rounds of each side's p50 latency and of its"
+  echo "process CPU time per run (every thread; 10 warm-up runs, then at least 50 runs and"
+  echo "${min_time} s). Ratios = ours / onnxruntime (below 1: we are faster). On a loaded"
+  echo "machine a run longer than a scheduler slice waits for the CPU, so its latency grows"
+  echo "with the load while its CPU time does not: with 1 thread, CPU time per run is what"
+  echo "the latency would be on an idle core."
   echo
   echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
   echo "- load before: \`${uptime_before# }\`"
@@ -136,20 +144,25 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
   echo
   for model in $models; do echo "- $model: ${agreement[$model]}"; done
   echo
-  echo "| model | threads | batch | ours p50 (µs) | onnxruntime p50 (µs) | ratio |"
-  echo "|---|---|---|---|---|---|"
+  echo "| model | threads | batch | ours p50 (µs) | onnxruntime p50 (µs) | p50 ratio | ours CPU/run (µs) | onnxruntime CPU/run (µs) | CPU ratio |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  cell() {  # model threads batch column
+    awk -F'\t' -v m="$1" -v t="$2" -v b="$3" -v c="$4" \
+      '$1==m && $2==t && $3==b {print $c}' "$results" | median
+  }
   for model in $models; do
     for t in $threads; do
       for b in $batches; do
-        o="$(awk -F'\t' -v m="$model" -v t="$t" -v b="$b" '$1==m && $2==t && $3==b {print $5}' "$results" | median)"
-        r="$(awk -F'\t' -v m="$model" -v t="$t" -v b="$b" '$1==m && $2==t && $3==b {print $6}' "$results" | median)"
-        printf '| %s | %s | %s | %.1f | %.1f | %.2f |\n' "$model" "$t" "$b" "$o" "$r" \
-          "$(awk -v o="$o" -v r="$r" 'BEGIN {print o / r}')"
+        o="$(cell "$model" "$t" "$b" 5)"; oc="$(cell "$model" "$t" "$b" 6)"
+        r="$(cell "$model" "$t" "$b" 7)"; rc="$(cell "$model" "$t" "$b" 8)"
+        printf '| %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |\n' \
+          "$model" "$t" "$b" "$o" "$r" "$(awk -v o="$o" -v r="$r" 'BEGIN {print o / r}')" \
+          "$oc" "$rc" "$(awk -v o="$oc" -v r="$rc" 'BEGIN {print o / r}')"
       done
     done
   done
   echo
-  echo "Every round's p50s (model, threads, batch, round, ours, onnxruntime):"
+  echo "Every round (model, threads, batch, round, ours p50, ours CPU, onnxruntime p50, onnxruntime CPU; µs):"
   echo
   echo '```'
   cat "$results"

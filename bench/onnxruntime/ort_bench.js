@@ -4,7 +4,9 @@
 //        [--warmup 10] [--min_runs 50] [--min_time 1]
 //     Times session.run on random inputs as model_tool benchmark does
 //     (warm-up, then runs until both minima are met) and prints one JSON
-//     object: p50_us, p90_us, p99_us, mean_us, runs, runs_per_s.
+//     object: p50_us, p90_us, p99_us, mean_us, runs, runs_per_s, cpu_us
+//     (process CPU time per run, every thread: above the latency when more
+//     than one core worked).
 //   node ort_bench.js check --model M.onnx --shape 2,28,28,1 --nchw
 //        --x x.npy --y ort_y.npy
 //     Writes a random input (in the SavedModel's layout) to x.npy, runs the
@@ -131,6 +133,7 @@ async function time(f) {
   const minTime = Number(f.min_time ?? 1) * 1e9;
   for (let i = 0; i < warmup; ++i) await s.run(feeds);
   const micros = [];
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   let now = start;
   while (micros.length < minRuns || Number(now - start) < minTime) {
@@ -140,12 +143,14 @@ async function time(f) {
     micros.push(Number(now - runStart) / 1e3);
   }
   const seconds = Number(now - start) / 1e9;
+  const cpu = process.cpuUsage(cpuStart);
   const sum = micros.reduce((a, b) => a + b, 0);
   micros.sort((a, b) => a - b);
   console.log(JSON.stringify({
     p50_us: percentile(micros, 0.5), p90_us: percentile(micros, 0.9),
     p99_us: percentile(micros, 0.99), mean_us: sum / micros.length,
     runs: micros.length, runs_per_s: micros.length / seconds,
+    cpu_us: (cpu.user + cpu.system) / micros.length,
   }));
 }
 
