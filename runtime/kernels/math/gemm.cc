@@ -10,8 +10,16 @@
 namespace model_server {
 namespace {
 
-// Products with at least this many multiply-adds use the thread pool.
+// Matrix-matrix products with at least this many multiply-adds use the
+// thread pool.
 constexpr int64_t kParallelGemmWork = int64_t{1} << 18;
+// Matrix-vector products (one row or column: every batch-1 dense layer)
+// stream the matrix once and are bound by memory, so a second core gains
+// little and its wake-up costs tens of microseconds: measured with
+// bench/gemm_threshold (docs/kernel_performance.md), the pool made a batch-1
+// 784x512 layer 2.5x slower and a 1024x1024 one 1.9x slower, and broke
+// even only near 2^22 multiply-adds (a 16 MB matrix).
+constexpr int64_t kParallelGemvWork = int64_t{1} << 22;
 
 // C[r0:r1, c0:c1] = (op(A) * op(B))[r0:r1, c0:c1] with row-major A ([m,k],
 // or [k,m] when ta), B ([k,n], or [n,k] when tb) and C, on this thread.
@@ -49,7 +57,9 @@ void Gemm(const T* a, bool ta, const T* b, bool tb, T* c, int64_t m, int64_t n,
     std::fill(c, c + m * n, T(0));
     return;
   }
-  if (!parallel || m * n * k < kParallelGemmWork) {
+  const bool matrix_vector = std::min(m, n) == 1;
+  if (!parallel ||
+      m * n * k < (matrix_vector ? kParallelGemvWork : kParallelGemmWork)) {
     GemmBlock(a, ta, b, tb, c, m, n, k, 0, m, 0, n);
     return;
   }
