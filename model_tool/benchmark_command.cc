@@ -18,14 +18,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "loader/loaded_model.h"
-#include "loader/saved_model_reader.h"
 #include "model_tool/benchmark_inputs.h"
 #include "model_tool/benchmark_measure.h"
 #include "model_tool/benchmark_report.h"
 #include "model_tool/command_line.h"
 #include "model_tool/commands.h"
-#include "model_tool/model_path.h"
+#include "model_tool/runnable_model.h"
 #include "runtime/intra_op_threads.h"
 #include "runtime/status_macros.h"
 #include "signatures/signature_map.h"
@@ -143,28 +141,10 @@ absl::StatusOr<std::string> BenchmarkWithThreads(const CommandLine& flags,
     return absl::InternalError(
         "the intra-op pool existed before model_tool benchmark sized it");
   }
-  MS_ASSIGN_OR_RETURN(ModelPath path, ResolveModelPath(flags.Get("dir")));
-  if (!path.files.has_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flags.Get("dir"),
-                     " is a checkpoint without its .meta graph: there is "
-                     "nothing to run"));
-  }
   const absl::Time load_start = absl::Now();
-  MS_ASSIGN_OR_RETURN(
-      ModelSource source,
-      ReadModelSource(*path.files, ParseTags(flags.Get("tag_set", "serve"))));
-  MS_ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model,
-                      LoadedModel::Load(std::move(source), LoadOptions()));
+  MS_ASSIGN_OR_RETURN(RunnableModel runnable, LoadRunnableModel(flags));
   const double load_ms = absl::ToDoubleMilliseconds(absl::Now() - load_start);
-  const std::string key = flags.Get("signature_def", kDefaultSignatureKey);
-  const Signature* signature = model->signatures().Find(key);
-  if (signature == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("no signature '", key,
-                     "'; the model has: ", model->signatures().KeyList()));
-  }
-  MS_RETURN_IF_ERROR(signature->status());
+  const Signature* signature = runnable.signature;
   std::vector<BlockRow> rows;
   if (flags.Has("inputs")) {
     MS_ASSIGN_OR_RETURN(std::vector<Tensor> inputs,

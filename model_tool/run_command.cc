@@ -14,13 +14,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "loader/loaded_model.h"
-#include "loader/saved_model_reader.h"
 #include "model_tool/command_line.h"
 #include "model_tool/commands.h"
-#include "model_tool/model_path.h"
 #include "model_tool/numpy_text.h"
 #include "model_tool/python_literal.h"
+#include "model_tool/runnable_model.h"
 #include "runtime/status_macros.h"
 #include "signatures/signature_map.h"
 #include "tools/npy/npy.h"
@@ -121,26 +119,8 @@ absl::Status Run(const CommandLine& flags, std::ostream& out,
         "At least one of --inputs, --input_exprs or --input_examples must be "
         "required");
   }
-  MS_ASSIGN_OR_RETURN(ModelPath path, ResolveModelPath(flags.Get("dir")));
-  if (!path.files.has_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flags.Get("dir"),
-                     " is a checkpoint without its .meta graph: there "
-                     "is nothing to run"));
-  }
-  MS_ASSIGN_OR_RETURN(
-      ModelSource source,
-      ReadModelSource(*path.files, ParseTags(flags.Get("tag_set", "serve"))));
-  MS_ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model,
-                      LoadedModel::Load(std::move(source), LoadOptions()));
-  const std::string key = flags.Get("signature_def", kDefaultSignatureKey);
-  const Signature* signature = model->signatures().Find(key);
-  if (signature == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("no signature '", key,
-                     "'; the model has: ", model->signatures().KeyList()));
-  }
-  MS_RETURN_IF_ERROR(signature->status());
+  MS_ASSIGN_OR_RETURN(RunnableModel runnable, LoadRunnableModel(flags));
+  const Signature* signature = runnable.signature;
 
   std::vector<Tensor> fed(signature->inputs().size());
   std::vector<bool> given(fed.size(), false);
