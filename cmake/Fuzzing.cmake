@@ -3,17 +3,11 @@
 # libFuzzer main into its targets. -O1 with line tables keeps Eigen-heavy
 # kernels quick to compile and stack traces readable.
 #
-# MODEL_SERVER_FUZZ_PREBUILT_KERNELS=<path to libmodel_server_kernels.a>
-# links the kernels from a normal build instead of compiling all of them
-# again with clang (about an hour on two cores): the parsers, loader, plan
-# compiler and executor stay instrumented, kernel bodies do not. The
-# targets that need no kernels (bundle, TensorProto, Example, images,
-# config) never link that library.
-set(MODEL_SERVER_FUZZ_PREBUILT_KERNELS "" CACHE FILEPATH
-    "Fuzz builds: link this prebuilt kernels library instead of building it")
-if(MODEL_SERVER_FUZZ_PREBUILT_KERNELS AND NOT MODEL_SERVER_FUZZ)
-  message(FATAL_ERROR "MODEL_SERVER_FUZZ_PREBUILT_KERNELS needs MODEL_SERVER_FUZZ")
-endif()
+# MODEL_SERVER_PREBUILT_KERNELS (runtime/CMakeLists.txt) links the kernels
+# of a normal build instead of compiling all of them again with clang (about
+# an hour on two cores): the parsers, loader, plan compiler and executor stay
+# instrumented, kernel bodies do not. The targets that need no kernels
+# (bundle, TensorProto, Example, images, config) never link that library.
 if(MODEL_SERVER_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "MODEL_SERVER_FUZZ needs clang: configure with "

@@ -38,7 +38,7 @@ if [[ -z ${FUZZ_NO_BUILD:-} ]]; then
     -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Release \
     -DMODEL_SERVER_FUZZ=ON -DMODEL_SERVER_BUILD_TESTS=OFF \
     -DMODEL_SERVER_BUILD_BENCH=OFF \
-    -DMODEL_SERVER_FUZZ_PREBUILT_KERNELS="${kernels:-}" >/dev/null
+    -DMODEL_SERVER_PREBUILT_KERNELS="${kernels:-}" >/dev/null
   cmake --build build-fuzz -j"$jobs" --target "${targets[@]/%/_fuzz}"
 fi
 
