@@ -34,6 +34,24 @@ bool IsFile(const fs::path& path) {
   return fs::is_regular_file(path, ec);
 }
 
+// What kind of file system object `status` describes, for error messages.
+const char* FileKind(const fs::file_status& status) {
+  switch (status.type()) {
+    case fs::file_type::directory:
+      return "a directory";
+    case fs::file_type::fifo:
+      return "a FIFO";
+    case fs::file_type::character:
+      return "a character device";
+    case fs::file_type::block:
+      return "a block device";
+    case fs::file_type::socket:
+      return "a socket";
+    default:
+      return "not a regular file";
+  }
+}
+
 // Regular files directly in `dir`, sorted by name.
 std::vector<std::string> ListFiles(const std::string& dir) {
   std::vector<std::string> names;
@@ -180,10 +198,21 @@ absl::StatusOr<ModelFiles> FindModelFiles(const std::string& dir) {
   ModelFiles found;
   found.dir = dir;
   for (const char* name : {"saved_model.pb", "saved_model.pbtxt"}) {
-    if (IsFile(fs::path(dir) / name)) {
+    std::error_code ec;
+    // Follows links: a link to /dev/zero is a character device.
+    const fs::file_status status = fs::status(fs::path(dir) / name, ec);
+    if (fs::is_regular_file(status)) {
       found.format = ModelFormat::kSavedModel;
       found.model_file = dir + "/" + name;
       return found;
+    }
+    if (!ec && fs::exists(status)) {
+      // Opening a FIFO would block, a device might never end: refused
+      // before anything opens it, as a load error the operator sees.
+      return absl::FailedPreconditionError(
+          absl::StrCat(dir, "/", name, " is ", FileKind(status),
+                       ", not a regular file: a SavedModel's graph must be a "
+                       "regular file"));
     }
   }
   const std::vector<std::string> files = ListFiles(dir);

@@ -47,7 +47,9 @@ struct ModelFiles {
 // what was looked for, and which file an incomplete checkpoint lacks), and
 // with INVALID_ARGUMENT when the choice is ambiguous (several graph files;
 // several checkpoints and no `checkpoint` file naming one; a `checkpoint`
-// file naming a prefix that is not there).
+// file naming a prefix that is not there), and with FAILED_PRECONDITION when
+// saved_model.pb or .pbtxt exists but is not a regular file (a FIFO, which
+// would block a reader, a device or a link to one, a directory).
 absl::StatusOr<ModelFiles> FindModelFiles(const std::string& dir);
 
 // True when `dir` holds something FindModelFiles recognizes, even if the

@@ -104,6 +104,16 @@ std::vector<Fault> Faults() {
        }},
       {"empty saved_model.pb",
        [](const std::string& dir) { WriteFile(dir + "/saved_model.pb", ""); }},
+      // Refused before anything opens them (a FIFO would block the reader,
+      // /dev/zero never ends), as a load error in GetModelStatus.
+      {"saved_model.pb that is a FIFO",
+       [](const std::string& dir) {
+         ReplaceWithFifo(dir + "/saved_model.pb");
+       }},
+      {"saved_model.pb that links to /dev/zero",
+       [](const std::string& dir) {
+         ReplaceWithSymlink(dir + "/saved_model.pb", "/dev/zero");
+       }},
       // Reading a FIFO blocks until a writer comes, which never happens: a
       // loader that opened one would hang its version in LOADING.
       {"variables index that is a FIFO",
@@ -241,28 +251,6 @@ TEST_F(ModelFaults, FilesOverwrittenUnderTheServingVersionDoNotDisturbIt) {
   WriteFile(Path(std::string("1/") + kData), "");
   // A few polls later version 1 still serves from memory.
   ExpectVersion1ServesFor(absl::Seconds(3));
-}
-
-// A saved_model.pb that is not a regular file does not make a version
-// directory hold a model: the version never loads (nothing opens the file,
-// which for a FIFO would block and for /dev/zero never end), version 1 keeps
-// serving and the daemon stays responsive.
-TEST_F(ModelFaults, SavedModelFileThatIsNotARegularFileIsNeverOpened) {
-  ASSERT_EQ(PredictVersion(), 1);
-  ASSERT_TRUE(WriteScalingModel(Path("incoming.2")).ok());
-  ReplaceWithFifo(Path("incoming.2/saved_model.pb"));
-  fs::rename(Path("incoming.2"), Path("2"));
-  ASSERT_TRUE(WriteScalingModel(Path("incoming.3")).ok());
-  ReplaceWithSymlink(Path("incoming.3/saved_model.pb"), "/dev/zero");
-  fs::rename(Path("incoming.3"), Path("3"));
-  // Several polls (one a second) later:
-  ExpectVersion1ServesFor(absl::Seconds(4));
-  for (int64_t version : {2, 3}) {
-    auto status = VersionStatus(version);
-    EXPECT_TRUE(!status.has_value() ||
-                status->state() == tfs::ModelVersionStatus::END)
-        << status->ShortDebugString();
-  }
 }
 
 // Replaced, not overwritten: new files renamed over the old names (how

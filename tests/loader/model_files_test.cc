@@ -1,5 +1,7 @@
 #include "loader/model_files.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -117,6 +119,28 @@ TEST(ModelFiles, EmptyDirectoryHoldsNoModel) {
   auto files = FindModelFiles(dir.path());
   EXPECT_EQ(files.status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(HoldsModel(dir.path()));
+}
+
+// The version watcher then counts the directory as holding a model, so the
+// load runs and fails visibly instead of the version never appearing.
+TEST(ModelFiles, SavedModelFileThatIsNotARegularFileIsRefused) {
+  ScopedTempDir fifo_dir;
+  ASSERT_EQ(mkfifo(fifo_dir.Child("saved_model.pb").c_str(), 0644), 0);
+  ScopedTempDir device_dir;
+  fs::create_symlink("/dev/zero", device_dir.Child("saved_model.pb"));
+  ScopedTempDir directory_dir;
+  fs::create_directory(directory_dir.Child("saved_model.pbtxt"));
+  for (const auto& [dir, kind] :
+       {std::pair{fifo_dir.path(), "a FIFO"},
+        std::pair{device_dir.path(), "a character device"},
+        std::pair{directory_dir.path(), "a directory"}}) {
+    SCOPED_TRACE(dir);
+    auto files = FindModelFiles(dir);
+    EXPECT_EQ(files.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(files.status().message().find(kind), std::string::npos)
+        << files.status();
+    EXPECT_TRUE(HoldsModel(dir));
+  }
 }
 
 }  // namespace
