@@ -15,6 +15,7 @@
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "model_server/serialized_input.pb.h"
+#include "runtime/cancellation.h"
 #include "signatures/classify_regress.h"
 #include "signatures/multi_inference.h"
 #include "signatures/predict.h"
@@ -35,14 +36,33 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// `limits` with the call's deadline; none when the client set none.
+// A call's reactor that tells its run when the call is cancelled (the
+// client cancelled, disconnected, or its deadline passed): gRPC calls
+// OnCancel on one of its threads while the run polls the flag on another.
+// Deletes itself when gRPC is done with the call, which is after Finish, so
+// the flag outlives the run.
+class CancellableReactor final : public grpc::ServerUnaryReactor {
+ public:
+  const CancellationSignal& cancellation() const { return cancelled_; }
+
+  void OnCancel() override { cancelled_.Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  CancellationFlag cancelled_;
+};
+
+// `limits` with the call's deadline (none when the client set none) and its
+// cancellation.
 RunOptions RunOptionsFor(const grpc::CallbackServerContext& context,
+                         const CancellationSignal& cancellation,
                          const RunOptions& limits) {
   RunOptions options = limits;
   const std::chrono::system_clock::time_point deadline = context.deadline();
   if (deadline != std::chrono::system_clock::time_point::max()) {
     options.deadline = absl::FromChrono(deadline);
   }
+  options.cancellation = &cancellation;
   return options;
 }
 
@@ -195,10 +215,12 @@ absl::Status MultiInference(const ModelManager& models,
 template <typename Serve>
 grpc::ServerUnaryReactor* PredictionServiceImpl::ServeCall(
     grpc::CallbackServerContext* context, absl::string_view api, Serve serve) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto run = [this, reactor, api, serve = std::move(serve)] {
+  auto* reactor = new CancellableReactor();
+  auto run = [this, context, reactor, api, serve = std::move(serve)] {
     ServerMetrics::Request record(metrics_, api, "GRPC");
-    const absl::Status status = serve(&record);
+    const absl::Status status =
+        serve(RunOptionsFor(*context, reactor->cancellation(), request_limits_),
+              &record);
     record.Finish(status);
     reactor->Finish(ToGrpcStatus(status));
   };
@@ -209,28 +231,31 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::ServeCall(
 grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeCall(context, "Predict", [=](ServerMetrics::Request* record) {
-    // The request and response messages live on an arena that starts on
-    // the stack: a small Predict then parses and answers without a heap
-    // allocation per field (malloc was ~9% of the daemon's CPU under small
-    // requests). The response is serialized before the arena goes away.
-    alignas(8) char first_block[kArenaFirstBlockBytes];
-    google::protobuf::ArenaOptions arena_options;
-    arena_options.initial_block = first_block;
-    arena_options.initial_block_size = sizeof(first_block);
-    google::protobuf::Arena arena(arena_options);
-    auto* parsed =
-        google::protobuf::Arena::CreateMessage<tfs::PredictRequest>(&arena);
-    auto* message =
-        google::protobuf::Arena::CreateMessage<tfs::PredictResponse>(&arena);
-    absl::Status status = ParseRequest(*request, "PredictRequest", parsed);
-    if (status.ok()) {
-      status = model_server::Predict(
-          *models_, signature_checks_, predict_output_encoding_,
-          RunOptionsFor(*context, request_limits_), *parsed, message, record);
-    }
-    return SerializeInto(status, *message, response);
-  });
+  return ServeCall(
+      context, "Predict",
+      [=](const RunOptions& options, ServerMetrics::Request* record) {
+        // The request and response messages live on an arena that starts on
+        // the stack: a small Predict then parses and answers without a heap
+        // allocation per field (malloc was ~9% of the daemon's CPU under small
+        // requests). The response is serialized before the arena goes away.
+        alignas(8) char first_block[kArenaFirstBlockBytes];
+        google::protobuf::ArenaOptions arena_options;
+        arena_options.initial_block = first_block;
+        arena_options.initial_block_size = sizeof(first_block);
+        google::protobuf::Arena arena(arena_options);
+        auto* parsed =
+            google::protobuf::Arena::CreateMessage<tfs::PredictRequest>(&arena);
+        auto* message =
+            google::protobuf::Arena::CreateMessage<tfs::PredictResponse>(
+                &arena);
+        absl::Status status = ParseRequest(*request, "PredictRequest", parsed);
+        if (status.ok()) {
+          status = model_server::Predict(*models_, signature_checks_,
+                                         predict_output_encoding_, options,
+                                         *parsed, message, record);
+        }
+        return SerializeInto(status, *message, response);
+      });
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
@@ -248,39 +273,43 @@ grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
 grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeCall(context, "Classify", [=](ServerMetrics::Request* record) {
-    tfs::ClassificationResponse message;
-    absl::Status status = ServeExampleMethod<SerializedClassificationRequest>(
-        &RunClassify, "ClassificationRequest", *models_, signature_checks_,
-        RunOptionsFor(*context, request_limits_), *request, &message, record);
-    return SerializeInto(status, message, response);
-  });
+  return ServeCall(
+      context, "Classify",
+      [=](const RunOptions& options, ServerMetrics::Request* record) {
+        tfs::ClassificationResponse message;
+        absl::Status status =
+            ServeExampleMethod<SerializedClassificationRequest>(
+                &RunClassify, "ClassificationRequest", *models_,
+                signature_checks_, options, *request, &message, record);
+        return SerializeInto(status, message, response);
+      });
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeCall(context, "Regress", [=](ServerMetrics::Request* record) {
-    tfs::RegressionResponse message;
-    absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
-        &RunRegress, "RegressionRequest", *models_, signature_checks_,
-        RunOptionsFor(*context, request_limits_), *request, &message, record);
-    return SerializeInto(status, message, response);
-  });
+  return ServeCall(
+      context, "Regress",
+      [=](const RunOptions& options, ServerMetrics::Request* record) {
+        tfs::RegressionResponse message;
+        absl::Status status = ServeExampleMethod<SerializedRegressionRequest>(
+            &RunRegress, "RegressionRequest", *models_, signature_checks_,
+            options, *request, &message, record);
+        return SerializeInto(status, message, response);
+      });
 }
 
 grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return ServeCall(context, "MultiInference",
-                   [=](ServerMetrics::Request* record) {
-                     tfs::MultiInferenceResponse message;
-                     absl::Status status = model_server::MultiInference(
-                         *models_, signature_checks_,
-                         RunOptionsFor(*context, request_limits_), *request,
-                         &message, record);
-                     return SerializeInto(status, message, response);
-                   });
+  return ServeCall(
+      context, "MultiInference",
+      [=](const RunOptions& options, ServerMetrics::Request* record) {
+        tfs::MultiInferenceResponse message;
+        absl::Status status = model_server::MultiInference(
+            *models_, signature_checks_, options, *request, &message, record);
+        return SerializeInto(status, message, response);
+      });
 }
 
 }  // namespace model_server

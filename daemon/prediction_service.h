@@ -7,8 +7,11 @@
 //     past protobuf's depth limit of 100) is INVALID_ARGUMENT saying so, not
 //     the empty UNIMPLEMENTED gRPC answers when its own parsing fails.
 //     Then: "Missing ModelSpec" check, version lookup, RunPredict with the
-//     call's deadline; the response's model_spec echoes the request's name,
-//     the resolved signature key and the version that served.
+//     call's deadline and cancellation (a client that cancels or disconnects
+//     stops the run: CANCELLED); the response's model_spec echoes the
+//     request's name, the resolved signature key and the version that
+//     served. Classify, Regress and MultiInference run with the same
+//     deadline and cancellation.
 //   - GetModelMetadata: TF Serving's checks (research notes §3); answers
 //     metadata["signature_def"] = Any(SignatureDefMap) with every signature of
 //     the loaded MetaGraphDef.
@@ -108,8 +111,9 @@ class PredictionServiceImpl final : public PredictionServiceBase {
   WorkerPool* const blocking_pool_;
 
   // Runs `serve` (fills the response, returns the call's status, given the
-  // call's metrics record) and finishes the call, on blocking_pool_ when
-  // there is one.
+  // options to run with, which carry the call's deadline and cancellation,
+  // and the call's metrics record) and finishes the call, on blocking_pool_
+  // when there is one.
   template <typename Serve>
   grpc::ServerUnaryReactor* ServeCall(grpc::CallbackServerContext* context,
                                       absl::string_view api, Serve serve);

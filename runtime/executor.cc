@@ -4,6 +4,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "runtime/cancellation.h"
 #include "runtime/step_profile.h"
 
 namespace model_server {
@@ -13,8 +14,8 @@ namespace {
 absl::Status AnnotateWithNode(const absl::Status& status,
                               const PlanStep& step) {
   absl::Status annotated(
-      status.code(), absl::StrCat(status.message(), "\n\t [[{{node ",
-                                  step.node_name, "}}]]"));
+      status.code(),
+      absl::StrCat(status.message(), "\n\t [[{{node ", step.node_name, "}}]]"));
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     annotated.SetPayload(url, payload);
   });
@@ -27,9 +28,9 @@ absl::Status MustFeedError(const Plan& plan, const PlanStep& step) {
         "You must feed a value for placeholder tensor '", step.node_name,
         "' with dtype ", DataTypeName(step.declared_dtype)));
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "You must feed a value for tensor '", step.node_name,
-      "': the plan was built with it fed"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("You must feed a value for tensor '", step.node_name,
+                   "': the plan was built with it fed"));
 }
 
 // Reads the value a step sees on one input edge into `out`.
@@ -57,10 +58,15 @@ class DepthGuard {
   RunState* state_;
 };
 
-absl::Status RunState::CheckDeadline() const {
+absl::Status RunState::CheckInterrupted() const {
   if (options_.deadline != absl::InfiniteFuture() &&
       absl::Now() > options_.deadline) {
     return absl::DeadlineExceededError("the request ran past its deadline");
+  }
+  if (options_.cancellation != nullptr && options_.cancellation->cancelled()) {
+    return absl::CancelledError(
+        "the client cancelled the request (it cancelled the call, or closed "
+        "its connection)");
   }
   return absl::OkStatus();
 }
@@ -90,9 +96,9 @@ absl::Status OpKernelContext::RunFunction(const Plan& plan,
                                           absl::Span<const Tensor> args,
                                           std::vector<Tensor>* results) {
   if (run_->depth() >= run_->options().max_call_depth) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "function calls nested deeper than ", run_->options().max_call_depth,
-        " calling ", plan.name()));
+    return absl::ResourceExhaustedError(
+        absl::StrCat("function calls nested deeper than ",
+                     run_->options().max_call_depth, " calling ", plan.name()));
   }
   if (static_cast<int>(args.size()) != plan.num_feeds()) {
     return absl::InvalidArgumentError(
@@ -100,10 +106,12 @@ absl::Status OpKernelContext::RunFunction(const Plan& plan,
                      " arguments, got ", args.size()));
   }
   // Loops run their condition and body through here once per iteration,
-  // and a body may have fewer steps than RunPlan's deadline interval: check
-  // before every nested run so an endless loop stops at the deadline.
-  if (absl::Status status = run_->CheckDeadline(); !status.ok()) {
-    return status;
+  // and a body may have no step that runs a kernel: check before every
+  // nested run so an endless loop stops at the deadline or cancellation.
+  if (absl::Status status = run_->CheckInterrupted(); !status.ok()) {
+    return absl::Status(status.code(),
+                        absl::StrCat(status.message(),
+                                     "; stopped before running ", plan.name()));
   }
   absl::InlinedVector<const Tensor*, 8> feeds;
   for (const Tensor& arg : args) feeds.push_back(&arg);
@@ -167,10 +175,10 @@ absl::Status RunPlan(const Plan& plan, absl::Span<const Tensor* const> feeds,
       step_dead[s] = 1;
       for (int o = 0; o < step.num_outputs; ++o) outputs[o].dead = true;
     } else {
-      if ((s & 63) == 63) {
-        if (absl::Status status = state->CheckDeadline(); !status.ok()) {
-          return status;
-        }
+      // Before every kernel (an atomic load, and a clock read only with a
+      // deadline): a chain of large kernels stops at the next one.
+      if (absl::Status status = state->CheckInterrupted(); !status.ok()) {
+        return AnnotateWithNode(status, step);
       }
       OpKernelContext ctx(state, &step.node_name, input_ptrs,
                           absl::Span<Value>(outputs, step.num_outputs));
@@ -210,9 +218,9 @@ absl::Status RunPlan(const Plan& plan, absl::Span<const Tensor* const> feeds,
     }
     Value& value = slots[slot];
     if (value.dead) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Retval[", i, "] (", plan.fetch_name(i),
-          ") does not have value: it is on an untaken branch"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Retval[", i, "] (", plan.fetch_name(i),
+                       ") does not have value: it is on an untaken branch"));
     }
     if (value.ref != nullptr) {
       absl::StatusOr<Tensor> read = value.ref->Read();

@@ -10,6 +10,11 @@
 // Errors from a kernel are returned with the node appended as TensorFlow does
 // ("...\n\t [[{{node name}}]]"). Nothing a request sends can abort the
 // process; function nesting is bounded.
+//
+// A run stops early, between two steps or before a function (loop body or
+// condition) runs, once past RunOptions::deadline (DEADLINE_EXCEEDED) or once
+// RunOptions::cancellation is raised (CANCELLED); the step in progress runs
+// to its end, which the per-tensor element limit keeps bounded.
 #ifndef MODEL_SERVER_RUNTIME_EXECUTOR_H_
 #define MODEL_SERVER_RUNTIME_EXECUTOR_H_
 
@@ -25,7 +30,8 @@
 
 namespace model_server {
 
-class StepProfile;  // step_profile.h
+class CancellationSignal;  // cancellation.h
+class StepProfile;         // step_profile.h
 
 // What the runs of one request report back to the code that asked for them
 // (request metrics). Filled by signatures/ (Signature::Run).
@@ -43,6 +49,10 @@ struct RunOptions {
   // Runs still going at the deadline fail with DEADLINE_EXCEEDED (checked
   // between steps and loop iterations).
   absl::Time deadline = absl::InfiniteFuture();
+  // Runs fail with CANCELLED once this is raised (checked where the
+  // deadline is): the client went away. Null: never cancelled. Must
+  // outlive the run.
+  const CancellationSignal* cancellation = nullptr;
   // Where signature runs report; null: nowhere. Not thread-safe: one
   // request's runs are sequential.
   RunReport* report = nullptr;
@@ -66,8 +76,9 @@ class RunState {
   explicit RunState(const RunOptions& options) : options_(options) {}
   const RunOptions& options() const { return options_; }
   int depth() const { return depth_; }
-  // Fails with DEADLINE_EXCEEDED past the deadline.
-  absl::Status CheckDeadline() const;
+  // Whether the run should go on: DEADLINE_EXCEEDED past the deadline,
+  // CANCELLED once the cancellation is raised, else OK.
+  absl::Status CheckInterrupted() const;
 
  private:
   friend class DepthGuard;

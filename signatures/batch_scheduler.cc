@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "runtime/cancellation.h"
 #include "signatures/batch_tensors.h"
 
 namespace model_server {
@@ -37,22 +40,60 @@ struct BatchQueueState {
 
 namespace {
 
+bool TaskCancelled(const BatchTask& task) {
+  const CancellationSignal* signal = task.options->cancellation;
+  return signal != nullptr && signal->cancelled();
+}
+
+// Finishes every task: with `status`, except that a task whose client
+// cancelled gets CANCELLED (its answer has nobody to go to).
 void FinishBatch(const Batch& batch, const absl::Status& status) {
   for (BatchTask* task : batch.tasks) {
-    task->status = status;
-    if (!status.ok()) task->outputs->clear();
+    task->status =
+        TaskCancelled(*task)
+            ? absl::CancelledError(
+                  "the client cancelled the request (it cancelled the call, "
+                  "or closed its connection) while it was in a batch")
+            : status;
+    if (!task->status.ok()) task->outputs->clear();
     task->done.Notify();
   }
 }
+
+// Raised once no request of a batch wants its answer any more: each one
+// was cancelled or is past its own deadline. Polled by the batch's run
+// before each step; usually the first task is live and one look suffices.
+class BatchCancellation final : public CancellationSignal {
+ public:
+  explicit BatchCancellation(const Batch& batch) : batch_(batch) {}
+
+  bool cancelled() const override {
+    std::optional<absl::Time> now;
+    for (const BatchTask* task : batch_.tasks) {
+      if (TaskCancelled(*task)) continue;
+      const absl::Time deadline = task->options->deadline;
+      if (deadline == absl::InfiniteFuture()) return false;
+      if (!now.has_value()) now = absl::Now();
+      if (*now <= deadline) return false;
+    }
+    return true;
+  }
+
+ private:
+  const Batch& batch_;
+};
 
 // Merges, runs and splits one batch; finishes every task.
 void ProcessBatch(const BatchQueueState& queue, const Batch& batch) {
   const absl::Time now = absl::Now();
   absl::Time deadline = absl::InfinitePast();
+  bool any_cancellation = false;
   for (const BatchTask* task : batch.tasks) {
     deadline = std::max(deadline, task->options->deadline);
+    any_cancellation |= task->options->cancellation != nullptr;
   }
-  if (deadline < now) {
+  const BatchCancellation cancellation(batch);
+  if (deadline < now || (any_cancellation && cancellation.cancelled())) {
     FinishBatch(batch, absl::ResourceExhaustedError(
                            "Run() timeout exceeded while waiting in batching "
                            "queue"));
@@ -73,10 +114,18 @@ void ProcessBatch(const BatchQueueState& queue, const Batch& batch) {
   for (const Tensor& t : merged) feeds.push_back(&t);
   RunOptions options = *batch.tasks[0]->options;
   options.deadline = deadline;
+  // The batch runs while one of its requests still wants the answer.
+  options.cancellation = any_cancellation ? &cancellation : nullptr;
   // Each request reports its own wait and run in Signature::Run.
   options.report = nullptr;
   std::vector<Tensor> outputs;
   status = queue.runner(feeds, options, &outputs);
+  if (status.code() == absl::StatusCode::kCancelled) {
+    // Every request left: those not cancelled are past their deadlines.
+    status = absl::DeadlineExceededError(
+        absl::StrCat("the request ran past its deadline in a batch (",
+                     status.message(), ")"));
+  }
   if (!status.ok()) return FinishBatch(batch, status);
   for (BatchTask* task : batch.tasks) task->outputs->clear();
   std::vector<Tensor> pieces;

@@ -18,9 +18,13 @@
 // a queue holding max_enqueued_batches batches refuses with UNAVAILABLE
 // "The batch scheduling queue to which this task was submitted is full"; a
 // failed batch run fails every request in it. A batch runs with the latest
-// deadline of its requests; if every request's deadline passed while it
-// waited, they fail with RESOURCE_EXHAUSTED "Run() timeout exceeded while
-// waiting in batching queue".
+// deadline of its requests; if every request's deadline passed (or its
+// client cancelled, RunOptions::cancellation) while it waited, they fail with
+// RESOURCE_EXHAUSTED "Run() timeout exceeded while waiting in batching
+// queue". A running batch stops once none of its requests wants the answer
+// (each cancelled or past its own deadline). A request whose client
+// cancelled gets CANCELLED, never its rows; it still waits until its batch
+// has run or stopped.
 //
 // Thread-safe.
 #ifndef MODEL_SERVER_SIGNATURES_BATCH_SCHEDULER_H_

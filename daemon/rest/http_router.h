@@ -22,10 +22,15 @@
 
 namespace model_server {
 
+class CancellationSignal;  // runtime/cancellation.h
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // the URL's path, as sent (not %-decoded)
   std::string body;    // gzip already inflated
+  // Raised when the client closes its connection while the handler runs
+  // (for RunOptions::cancellation); null when nobody watches.
+  const CancellationSignal* cancellation = nullptr;
 };
 
 struct HttpResponse {

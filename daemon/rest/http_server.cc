@@ -7,20 +7,25 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "daemon/rest/connection_watcher.h"
 #include "daemon/rest/gzip_body.h"
 #include "glog/logging.h"
+#include "runtime/cancellation.h"
 
 namespace model_server {
 
 struct HttpServer::Shared {
   HttpServerOptions options;
   const HttpRouter* router = nullptr;
+  // Raises a request's cancellation when its client goes away.
+  std::unique_ptr<ConnectionWatcher> watcher;
   mutable absl::Mutex mu;
   int active ABSL_GUARDED_BY(mu) = 0;
 };
@@ -120,7 +125,19 @@ HttpResponse Complete(MHD_Connection* connection, HttpServer::Shared& shared,
     absl::MutexLock lock(&shared.mu);
     ++shared.active;
   }
-  HttpResponse response = shared.router->Dispatch(state->request);
+  HttpResponse response;
+  {
+    CancellationFlag client_gone;
+    std::optional<ConnectionWatcher::Registration> watch;
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != nullptr) {
+      watch.emplace(shared.watcher.get(), info->connect_fd, &client_gone);
+      state->request.cancellation = &client_gone;
+    }
+    response = shared.router->Dispatch(state->request);
+    state->request.cancellation = nullptr;
+  }
   {
     absl::MutexLock lock(&shared.mu);
     --shared.active;
@@ -208,6 +225,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   server->shared_ = std::make_unique<Shared>();
   server->shared_->options = options;
   server->shared_->router = router;
+  absl::StatusOr<std::unique_ptr<ConnectionWatcher>> watcher =
+      ConnectionWatcher::Start();
+  if (!watcher.ok()) return watcher.status();
+  server->shared_->watcher = *std::move(watcher);
   const unsigned int idle_seconds = static_cast<unsigned int>(
       std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(options.idle_timeout,
                                                            absl::Seconds(1)))));

@@ -12,7 +12,10 @@
 //   - with TLS client verification, a connection without a certificate
 //     signed by the configured CA gets 403 and a JSON error;
 //   - with enable_cors, every response carries TF Serving's CORS headers and
-//     OPTIONS requests are answered 204 (preflight).
+//     OPTIONS requests are answered 204 (preflight);
+//   - while the handler runs, HttpRequest::cancellation is raised if the
+//     client closes its connection (connection_watcher.h), so a Predict
+//     whose client gave up stops.
 // Routing is the HttpRouter's (http_router.h). SO_REUSEPORT is not used: a
 // port held by another process makes Start fail.
 //

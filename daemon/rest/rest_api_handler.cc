@@ -148,6 +148,7 @@ absl::StatusOr<std::string> RestApiHandler::Run(
   record->set_version((*handle)->version);
   RunOptions run_options = options_.request_limits;
   run_options.report = record->run_report();
+  run_options.cancellation = request.cancellation;
   if (options_.run_timeout > absl::ZeroDuration()) {
     run_options.deadline = absl::Now() + options_.run_timeout;
   }

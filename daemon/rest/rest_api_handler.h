@@ -33,7 +33,8 @@ namespace model_server {
 struct RestApiOptions {
   SignatureCheckOptions signature_checks;
   // --rest_api_timeout_in_ms: how long one Predict/Classify/Regress may run
-  // (DEADLINE_EXCEEDED, HTTP 504, after). Zero or less: no limit.
+  // (DEADLINE_EXCEEDED, HTTP 504, after). Zero or less: no limit. A run
+  // also stops (CANCELLED) when HttpRequest::cancellation is raised.
   absl::Duration run_timeout = absl::Milliseconds(30000);
   // Counts predict/classify/regress calls when set; must outlive the
   // handler.

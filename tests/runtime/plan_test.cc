@@ -2,7 +2,9 @@
 #include "runtime/plan.h"
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "runtime/cancellation.h"
 #include "runtime/executor.h"
 #include "runtime/function_library.h"
 #include "runtime/missing_ops.h"
@@ -59,23 +61,60 @@ absl::StatusOr<Compiled> Compile(const GraphDef& graph_def,
   if (!graph.ok()) return graph.status();
   compiled.graph = *std::move(graph);
   CompileEnv env{resources, functions, ""};
-  auto plan = Plan::CompileByName(*compiled.graph, feeds, fetches, targets, env);
+  auto plan =
+      Plan::CompileByName(*compiled.graph, feeds, fetches, targets, env);
   if (!plan.ok()) return plan.status();
   compiled.plan = *std::move(plan);
   return compiled;
 }
 
-TEST(Plan, RunsFedGraphAndFetchesResult) {
+// y = x * 2.
+absl::StatusOr<Compiled> CompileDoubling() {
   GraphDef g;
   AddPlaceholder(&g, "x");
   AddConst(&g, "two", 2.0f);
   AddNode(&g, "y", "Mul", {"x", "two"});
-  auto compiled = Compile(g, {"x:0"}, {"y:0"});
+  return Compile(g, {"x:0"}, {"y:0"});
+}
+
+TEST(Plan, RunsFedGraphAndFetchesResult) {
+  auto compiled = CompileDoubling();
   ASSERT_TRUE(compiled.ok()) << compiled.status();
   std::vector<Tensor> out;
-  ASSERT_TRUE(RunPlan(*compiled->plan, {Tensor::Vector<float>({1, 2, 3})}, &out)
-                  .ok());
+  ASSERT_TRUE(
+      RunPlan(*compiled->plan, {Tensor::Vector<float>({1, 2, 3})}, &out).ok());
   EXPECT_TENSOR_EQ(out[0], Tensor::Vector<float>({2, 4, 6}));
+}
+
+TEST(Plan, ACancelledRunStopsBeforeItsNextKernelWithCancelled) {
+  auto compiled = CompileDoubling();
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  CancellationFlag cancelled;
+  RunOptions options;
+  options.cancellation = &cancelled;
+  std::vector<Tensor> out;
+  ASSERT_TRUE(
+      RunPlan(*compiled->plan, {Tensor::Scalar(1.0f)}, &out, options).ok());
+  cancelled.Cancel();
+  absl::Status status =
+      RunPlan(*compiled->plan, {Tensor::Scalar(1.0f)}, &out, options);
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_TRUE(
+      absl::StrContains(status.message(), "the client cancelled the request"))
+      << status;
+}
+
+TEST(Plan, ARunPastItsDeadlineStopsBeforeItsNextKernel) {
+  GraphDef g;
+  AddConst(&g, "two", 2.0f);
+  AddNode(&g, "y", "Identity", {"two"});
+  auto compiled = Compile(g, {}, {"y:0"});
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  RunOptions options;
+  options.deadline = absl::Now() - absl::Seconds(1);
+  std::vector<Tensor> out;
+  absl::Status status = RunPlan(*compiled->plan, {}, &out, options);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
 }
 
 TEST(Plan, PrunesNodesTheFetchesDoNotNeed) {
@@ -97,7 +136,8 @@ TEST(Plan, ListsEveryMissingOpInOneError) {
   auto compiled = Compile(g, {"x:0"}, {"c:0"});
   ASSERT_FALSE(compiled.ok());
   EXPECT_EQ(compiled.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_TRUE(absl::StrContains(compiled.status().message(), "FancyOp, ZeroOut"))
+  EXPECT_TRUE(
+      absl::StrContains(compiled.status().message(), "FancyOp, ZeroOut"))
       << compiled.status();
   EXPECT_EQ(MissingOpsOf(compiled.status()),
             (std::set<std::string>{"FancyOp", "ZeroOut"}));
@@ -315,8 +355,7 @@ TEST(Plan, RunsFunctionThroughStatefulPartitionedCall) {
   (*call->mutable_attr())["Tout"].mutable_list()->add_type(
       tensorflow::DT_FLOAT);
   AddNode(&g, "direct", "times_two", {"call"});
-  auto compiled =
-      Compile(g, {"x:0"}, {"direct:0"}, {}, &functions, &resources);
+  auto compiled = Compile(g, {"x:0"}, {"direct:0"}, {}, &functions, &resources);
   ASSERT_TRUE(compiled.ok()) << compiled.status();
   std::vector<Tensor> out;
   ASSERT_TRUE(

@@ -5,12 +5,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/cancellation.h"
 #include "runtime/executor.h"
 #include "runtime/graph.h"
 #include "runtime/plan.h"
@@ -231,19 +233,42 @@ TEST(Tf1WhileLoop, ControlInputsInsideTheFrameAreHonoured) {
   EXPECT_THAT(out.status().message(), HasSubstr("while/Assert"));
 }
 
-TEST(Tf1WhileLoop, AnEndlessLoopStopsAtTheDeadline) {
-  GraphBuilder g;
+// Adds while true: i += 1 to `g`; returns its exits.
+std::vector<std::string> AddEndlessLoop(GraphBuilder& g) {
   std::string zero = g.Const("zero", Tensor::Scalar<int32_t>(0));
   Tf1WhileLoopBuilder loop(&g, "while", {{zero, DT_INT32}});
   loop.Cond(loop.Const("forever", Tensor::Scalar<bool>(true)));
   std::string one = loop.Const("one", Tensor::Scalar<int32_t>(1));
-  std::vector<std::string> exits = loop.Body({g.Binary(
-      loop.Name("add"), "AddV2", loop.body_vars()[0], one, DT_INT32)});
+  return loop.Body({g.Binary(loop.Name("add"), "AddV2", loop.body_vars()[0],
+                             one, DT_INT32)});
+}
+
+TEST(Tf1WhileLoop, AnEndlessLoopStopsAtTheDeadline) {
+  GraphBuilder g;
+  std::vector<std::string> exits = AddEndlessLoop(g);
   RunOptions options;
   options.deadline = absl::Now() + absl::Milliseconds(50);
   auto out = RunGraph(g, {}, {}, exits, options);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST(Tf1WhileLoop, AnEndlessLoopStopsWhenTheClientCancels) {
+  GraphBuilder g;
+  std::vector<std::string> exits = AddEndlessLoop(g);
+  CancellationFlag cancelled;
+  RunOptions options;
+  options.cancellation = &cancelled;
+  std::thread client([&cancelled] {
+    absl::SleepFor(absl::Milliseconds(50));
+    cancelled.Cancel();
+  });
+  auto out = RunGraph(g, {}, {}, exits, options);
+  client.join();
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kCancelled) << out.status();
+  EXPECT_THAT(out.status().message(),
+              HasSubstr("the client cancelled the request"));
 }
 
 TEST(Tf1WhileLoop, ALoopOnAnUntakenBranchIsDead) {

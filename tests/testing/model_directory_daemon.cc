@@ -16,7 +16,8 @@ namespace tfs = tensorflow::serving;
 absl::StatusOr<std::unique_ptr<ModelDirectoryDaemon>>
 ModelDirectoryDaemon::Start(const std::string& model_name,
                             const VersionWriter& write_version1,
-                            const std::vector<std::string>& extra_flags) {
+                            const std::vector<std::string>& extra_flags,
+                            bool rest_api) {
   std::unique_ptr<ModelDirectoryDaemon> served(new ModelDirectoryDaemon());
   served->model_name_ = model_name;
   absl::StatusOr<std::unique_ptr<TempDirectory>> base = TempDirectory::Create();
@@ -29,6 +30,7 @@ ModelDirectoryDaemon::Start(const std::string& model_name,
   options.model_name = model_name;
   options.model_base_path = served->base_->path();
   options.extra_flags = extra_flags;
+  options.rest_api = rest_api;
   absl::StatusOr<std::unique_ptr<DaemonProcess>> daemon =
       DaemonProcess::Start(options);
   if (!daemon.ok()) return daemon.status();

@@ -37,11 +37,12 @@ class ModelDirectoryDaemon {
   using VersionWriter = std::function<absl::Status(const std::string& dir)>;
 
   // Writes version 1 with `write_version1` into a new base directory and
-  // starts the daemon on it (model `model_name`, `extra_flags` added),
-  // waiting until version 1 is AVAILABLE.
+  // starts the daemon on it (model `model_name`, `extra_flags` added, the
+  // REST API on daemon().rest_port() with `rest_api`), waiting until
+  // version 1 is AVAILABLE.
   static absl::StatusOr<std::unique_ptr<ModelDirectoryDaemon>> Start(
       const std::string& model_name, const VersionWriter& write_version1,
-      const std::vector<std::string>& extra_flags);
+      const std::vector<std::string>& extra_flags, bool rest_api = false);
 
   DaemonProcess& daemon() { return *daemon_; }
   const std::string& model_name() const { return model_name_; }

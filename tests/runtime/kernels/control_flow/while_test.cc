@@ -4,11 +4,13 @@
 // malformed loops. Expected values are worked out by hand in comments.
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/cancellation.h"
 #include "tests/runtime/kernels/control_flow/function_graph.h"
 #include "tests/testing/kernel_harness.h"
 #include "tools/function_builder.h"
@@ -383,8 +385,8 @@ TEST(While, CarriesResourceHandles) {
   EXPECT_TENSOR_EQ(out->at(0), Tensor::Scalar(1.5f));
 }
 
-// while true: i += 1 stops at the request's deadline.
-TEST(While, EndlessLoopStopsAtTheDeadline) {
+// while true: i += 1.
+absl::StatusOr<std::unique_ptr<FunctionGraph>> EndlessLoop() {
   GraphBuilder g;
   {
     FunctionBuilder cond(g, "forever");
@@ -398,13 +400,33 @@ TEST(While, EndlessLoopStopsAtTheDeadline) {
   }
   AddWhile(g, "loop", {g.Const("zero", Tensor::Scalar<int32_t>(0))}, {DT_INT32},
            "forever", "body");
-  auto graph = FunctionGraph::Compile(g.graph_def(), {}, {"loop:0"});
+  return FunctionGraph::Compile(g.graph_def(), {}, {"loop:0"});
+}
+
+TEST(While, EndlessLoopStopsAtTheDeadline) {
+  auto graph = EndlessLoop();
   ASSERT_TRUE(graph.ok()) << graph.status();
   RunOptions options;
   options.deadline = absl::Now() + absl::Milliseconds(20);
   auto out = (*graph)->Run({}, options);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+TEST(While, EndlessLoopStopsWhenTheClientCancels) {
+  auto graph = EndlessLoop();
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  CancellationFlag cancelled;
+  RunOptions options;
+  options.cancellation = &cancelled;
+  std::thread client([&cancelled] {
+    absl::SleepFor(absl::Milliseconds(20));
+    cancelled.Cancel();
+  });
+  auto out = (*graph)->Run({}, options);
+  client.join();
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kCancelled) << out.status();
 }
 
 TEST(While, BodyOfTheWrongArityFailsAtLoad) {
