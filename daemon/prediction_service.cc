@@ -103,7 +103,7 @@ absl::Status Predict(const ModelManager& models,
   absl::StatusOr<ServableHandle> handle =
       models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
-  record->set_version((*handle)->version);
+  record->set_served_version(*handle);
   options.report = record->run_report();
   std::string signature_key;
   absl::Status status =
@@ -174,7 +174,7 @@ absl::Status ServeExampleMethod(
   absl::StatusOr<ServableHandle> handle =
       models.GetHandle(ServableRequestFromModelSpec(request.model_spec()));
   if (!handle.ok()) return handle.status();
-  record->set_version((*handle)->version);
+  record->set_served_version(*handle);
   options.report = record->run_report();
   std::string signature_key;
   status =
@@ -204,7 +204,7 @@ absl::Status MultiInference(const ModelManager& models,
   absl::StatusOr<ServableHandle> handle =
       models.GetHandle(ServableRequestFromModelSpec(spec));
   if (!handle.ok()) return handle.status();
-  record->set_version((*handle)->version);
+  record->set_served_version(*handle);
   options.report = record->run_report();
   return RunMultiInference((*handle)->model->signatures(), (*handle)->version,
                            signature_checks, options, &request, response);

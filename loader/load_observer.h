@@ -6,6 +6,11 @@
 // once either step failed. Implementations must be thread-safe (several load
 // threads report at once) and quick: the version becomes AVAILABLE only
 // after the call returns.
+//
+// OnVersionUnloaded comes once a version that served has been destroyed
+// (it reached END after its last request let go), on an unload thread, or
+// on the thread that let go last once those have stopped. A version that
+// failed to load is not reported: it never served.
 #ifndef MODEL_SERVER_LOADER_LOAD_OBSERVER_H_
 #define MODEL_SERVER_LOADER_LOAD_OBSERVER_H_
 
@@ -45,6 +50,9 @@ class LoadObserver {
  public:
   virtual ~LoadObserver() = default;
   virtual void OnLoadAttempt(const LoadAttempt& attempt) = 0;
+  // `path`: the version directory it was loaded from.
+  virtual void OnVersionUnloaded(const std::string& model_name,
+                                 int64_t version, const std::string& path) {}
 };
 
 }  // namespace model_server

@@ -34,14 +34,21 @@ uint64_t NextFamilyId() {
   return next_id.fetch_add(1, std::memory_order_relaxed);
 }
 
-// Key of a cell in the per-thread caches: the family's id and the values.
-std::string CacheKey(uint64_t family_id, absl::Span<const std::string> values) {
-  std::string key = absl::StrCat(family_id, "/");
+// Key of a cell in a thread's cache of one family: the values, each with
+// its length (so no two value lists share a key).
+std::string CacheKey(absl::Span<const std::string> values) {
+  std::string key;
   for (const std::string& value : values) {
     absl::StrAppend(&key, value.size(), ":", value);
   }
   return key;
 }
+
+// One thread's cells of one family, valid for one generation of it.
+struct FamilyCache {
+  uint64_t generation = 0;
+  absl::flat_hash_map<std::string, std::shared_ptr<MetricCell>> cells;
+};
 
 }  // namespace
 
@@ -114,21 +121,78 @@ std::vector<double> MetricFamily::ExponentialBounds(double scale, double growth,
 }
 
 MetricCell* MetricFamily::Cell(absl::Span<const std::string> label_values) {
-  thread_local absl::flat_hash_map<std::string, MetricCell*> cache;
-  const std::string key = CacheKey(id_, label_values);
-  auto cached = cache.find(key);
-  if (cached != cache.end()) return cached->second;
+  thread_local absl::flat_hash_map<uint64_t, FamilyCache> caches;
+  FamilyCache& cache = caches[id_];
+  const uint64_t generation = generation_.load(std::memory_order_acquire);
+  if (cache.generation != generation) {
+    cache.cells.clear();
+    cache.generation = generation;
+  }
+  std::string key = CacheKey(label_values);
+  auto cached = cache.cells.find(key);
+  if (cached != cache.cells.end()) return cached->second.get();
 
   std::vector<std::string> values(label_values.begin(), label_values.end());
   values.resize(label_names_.size());
   absl::MutexLock lock(&mu_);
-  std::unique_ptr<MetricCell>& cell = cells_[std::move(values)];
+  std::shared_ptr<MetricCell>& cell = cells_[std::move(values)];
   if (cell == nullptr) {
-    cell = std::make_unique<MetricCell>(
+    cell = std::make_shared<MetricCell>(
         type_ == MetricType::kHistogram ? bounds_.size() + 1 : 0);
   }
-  cache.emplace(key, cell.get());
+  cache.cells.emplace(std::move(key), cell);
   return cell.get();
+}
+
+int MetricFamily::LabelIndex(absl::string_view label_name) const {
+  for (size_t i = 0; i < label_names_.size(); ++i) {
+    if (label_names_[i] == label_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void MetricFamily::RemoveCells(absl::string_view label_name,
+                               absl::string_view label_value) {
+  const int index = LabelIndex(label_name);
+  if (index < 0) return;
+  const std::pair<int, absl::string_view> match[] = {{index, label_value}};
+  RemoveCellsMatching(match);
+}
+
+void MetricFamily::RemoveCells(absl::string_view label_name,
+                               absl::string_view label_value,
+                               absl::string_view label_name2,
+                               absl::string_view label_value2) {
+  const int index = LabelIndex(label_name);
+  const int index2 = LabelIndex(label_name2);
+  if (index < 0 || index2 < 0) return;
+  const std::pair<int, absl::string_view> match[] = {{index, label_value},
+                                                     {index2, label_value2}};
+  RemoveCellsMatching(match);
+}
+
+void MetricFamily::RemoveCellsMatching(
+    absl::Span<const std::pair<int, absl::string_view>> index_and_value) {
+  absl::MutexLock lock(&mu_);
+  bool removed = false;
+  for (auto it = cells_.begin(); it != cells_.end();) {
+    bool matches = true;
+    for (const auto& [index, value] : index_and_value) {
+      matches &= it->first[index] == value;
+    }
+    if (matches) {
+      it = cells_.erase(it);
+      removed = true;
+    } else {
+      ++it;
+    }
+  }
+  if (removed) generation_.fetch_add(1, std::memory_order_release);
+}
+
+size_t MetricFamily::num_cells() const {
+  absl::MutexLock lock(&mu_);
+  return cells_.size();
 }
 
 void MetricFamily::Render(std::string* out) const {

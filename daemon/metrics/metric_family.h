@@ -1,15 +1,21 @@
 // Prometheus metrics without a client library: a family is one metric name
 // with its type, help and label names; a cell is one label-value
-// combination of it, created on first use and never freed (label values
-// must come from a bounded set: configured model names, API names, status
-// codes; never a request's free text).
+// combination of it, created on first use (label values must come from a
+// bounded set: configured model names, versions, API names, status codes;
+// never a request's free text). RemoveCells drops the cells of label values
+// that are gone (a model version that unloaded), so the page and the memory
+// stay bounded while versions come and go.
 //
 // The request path is lock-free once a thread has seen a cell: each thread
 // keeps its own cache from (family id, label values) to cells, and cells are
 // updated with relaxed atomics. Creating a cell (once per thread and label
 // values) takes the family's mutex. Family ids are never reused, so a
 // family created where a destroyed one lived cannot find the old one's
-// cells in a thread's cache.
+// cells in a thread's cache. RemoveCells bumps the family's generation; a
+// thread that sees a new generation empties its cache of the family (and so
+// lets go of removed cells) on its next use of it. Cells are shared between
+// the family and the caches, so a cell removed while a thread updates it
+// stays valid (that update is lost with the cell).
 //
 // Render() writes the family in Prometheus' text format 0.0.4: "# HELP" and
 // "# TYPE" lines, then one sample per cell (histograms: cumulative
@@ -23,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -80,6 +87,17 @@ class MetricFamily {
     Cell(label_values)->Observe(value, bounds_);
   }
 
+  // Removes every cell whose label `label_name` has value `label_value`
+  // (nothing when the family has no such label). Such a cell comes back,
+  // from zero, if the same label values are used again.
+  void RemoveCells(absl::string_view label_name, absl::string_view label_value);
+  // Removes every cell whose labels have both values given.
+  void RemoveCells(absl::string_view label_name, absl::string_view label_value,
+                   absl::string_view label_name2,
+                   absl::string_view label_value2);
+  // How many cells the family has (tests).
+  size_t num_cells() const;
+
   // Appends the family's text (nothing when it has no cells).
   void Render(std::string* out) const;
 
@@ -96,8 +114,16 @@ class MetricFamily {
   const MetricType type_;
   const std::vector<std::string> label_names_;
   const std::vector<double> bounds_;
+  // Which label index (-1: none) `label_name` is.
+  int LabelIndex(absl::string_view label_name) const;
+  void RemoveCellsMatching(
+      absl::Span<const std::pair<int, absl::string_view>> index_and_value);
+
+  // Bumped by every RemoveCells that removed something; see the file
+  // comment.
+  std::atomic<uint64_t> generation_{0};
   mutable absl::Mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<MetricCell>> cells_
+  std::map<std::vector<std::string>, std::shared_ptr<MetricCell>> cells_
       ABSL_GUARDED_BY(mu_);
 };
 

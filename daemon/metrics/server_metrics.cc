@@ -1,12 +1,14 @@
 #include "daemon/metrics/server_metrics.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "daemon/metrics/process_metrics.h"
 #include "loader/model_manager.h"
+#include "loader/servable.h"
 
 namespace model_server {
 namespace {
@@ -116,6 +118,21 @@ void ServerMetrics::OnLoadAttempt(const LoadAttempt& attempt) {
   }
 }
 
+void ServerMetrics::OnVersionUnloaded(const std::string& model_name,
+                                      int64_t version,
+                                      const std::string& path) {
+  const std::string version_text = absl::StrCat(version);
+  for (MetricFamily* family :
+       {&requests_, &request_duration_, &load_duration_, &warmup_duration_,
+        &warmup_requests_}) {
+    family->RemoveCells("model", model_name, "version", version_text);
+  }
+  for (MetricFamily* family :
+       {&tf_load_attempt_count_, &tf_load_latency_, &tf_warmup_latency_}) {
+    family->RemoveCells("model_path", path);
+  }
+}
+
 bool ServerMetrics::IsConfigured(const std::string& model_name) const {
   if (models_ == nullptr) return true;
   for (const std::string& name : models_->ModelNames()) {
@@ -133,6 +150,12 @@ ServerMetrics::Request::Request(ServerMetrics* metrics, absl::string_view api,
   if (metrics_ != nullptr) metrics_->in_flight_.Cell({entrypoint_})->Add(1);
 }
 
+void ServerMetrics::Request::set_served_version(
+    std::shared_ptr<const ServedVersion> served) {
+  version_ = served->version;
+  served_ = std::move(served);
+}
+
 ServerMetrics::Request::~Request() {
   if (!finished_) Finish(absl::UnknownError("the request was abandoned"));
 }
@@ -143,6 +166,7 @@ void ServerMetrics::Request::Finish(const absl::Status& status) {
   if (metrics_ == nullptr) return;
   metrics_->in_flight_.Cell({entrypoint_})->Add(-1);
   metrics_->RecordRequest(*this, status);
+  served_.reset();
 }
 
 void ServerMetrics::RecordRequest(const Request& request,

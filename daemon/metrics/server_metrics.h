@@ -30,12 +30,19 @@
 //
 // Label values are bounded: a request's model name counts only when it
 // names a configured model (else model_name=""), and version and signature
-// only once resolved. Thread-safe.
+// only once resolved. The series of one version (every series with its
+// {model, version}, and TensorFlow's with its model_path) are dropped when
+// the version unloads (OnVersionUnloaded), so a server whose versions come
+// and go lists only the versions it has; the per-model series
+// (request_count, load attempts) keep the totals. A request holds its
+// version's handle until it is recorded, so no series of an unloaded
+// version comes back. Thread-safe.
 #ifndef MODEL_SERVER_DAEMON_METRICS_SERVER_METRICS_H_
 #define MODEL_SERVER_DAEMON_METRICS_SERVER_METRICS_H_
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -49,6 +56,7 @@
 namespace model_server {
 
 class ModelManager;
+struct ServedVersion;  // loader/servable.h
 
 class ServerMetrics final : public LoadObserver {
  public:
@@ -59,6 +67,9 @@ class ServerMetrics final : public LoadObserver {
   void set_models(const ModelManager* models) { models_ = models; }
 
   void OnLoadAttempt(const LoadAttempt& attempt) override;
+  // Drops the version's series (see the file comment).
+  void OnVersionUnloaded(const std::string& model_name, int64_t version,
+                         const std::string& path) override;
 
   // One request, from arrival to answer: in flight while it exists;
   // Finish (or destruction, as UNKNOWN) records it.
@@ -76,7 +87,9 @@ class ServerMetrics final : public LoadObserver {
     void set_model_name(absl::string_view name) {
       model_name_ = std::string(name);
     }
-    void set_version(int64_t version) { version_ = version; }
+    // The version that serves the request, kept loaded until the request
+    // is recorded (so its series cannot outlive it; see the file comment).
+    void set_served_version(std::shared_ptr<const ServedVersion> served);
     void set_signature(absl::string_view key) { signature_ = std::string(key); }
     // For RunOptions::report: the signatures layer fills it.
     RunReport* run_report() { return &run_report_; }
@@ -92,6 +105,7 @@ class ServerMetrics final : public LoadObserver {
     const absl::Time start_;
     std::string model_name_;
     std::optional<int64_t> version_;
+    std::shared_ptr<const ServedVersion> served_;
     std::string signature_;
     RunReport run_report_;
     bool finished_ = false;

@@ -145,7 +145,7 @@ absl::StatusOr<std::string> RestApiHandler::Run(
   if (!document.ok()) return document.status();
   absl::StatusOr<ServableHandle> handle = models_->GetHandle(RequestFor(path));
   if (!handle.ok()) return handle.status();
-  record->set_version((*handle)->version);
+  record->set_served_version(*handle);
   RunOptions run_options = options_.request_limits;
   run_options.report = record->run_report();
   run_options.cancellation = request.cancellation;

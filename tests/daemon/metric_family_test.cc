@@ -1,8 +1,10 @@
 // MetricFamily: Prometheus' text format for counters, gauges and histograms
 // (hand-written expected pages), exact counts from many threads, and cells
-// that never leak from a destroyed family into a new one.
+// that never leak from a destroyed family into a new one; cells removed
+// (a version that unloaded) leave the page and every thread's cache.
 #include "daemon/metrics/metric_family.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -106,6 +108,53 @@ TEST(MetricFamily, ANewFamilyNeverSeesTheCellsOfADestroyedOne) {
     EXPECT_THAT(page, ::testing::HasSubstr("again_total{model=\"m\"} 1\n"))
         << "round " << round;
   }
+}
+
+TEST(MetricFamily, RemoveCellsDropsTheCellsOfOneLabelValue) {
+  MetricFamily family("r_total", "R.", MetricType::kCounter,
+                      {"model", "version"});
+  family.Increment({"m", "1"});
+  family.Increment({"m", "2"});
+  family.Increment({"other", "1"});
+  family.RemoveCells("model", "m", "version", "1");
+  EXPECT_EQ(family.num_cells(), 2u);
+  family.RemoveCells("no_such_label", "m");
+  EXPECT_EQ(family.num_cells(), 2u);
+  family.RemoveCells("model", "m");
+  std::string page;
+  family.Render(&page);
+  EXPECT_EQ(page,
+            "# HELP r_total R.\n# TYPE r_total counter\n"
+            "r_total{model=\"other\",version=\"1\"} 1\n");
+}
+
+TEST(MetricFamily, AThreadThatCachedARemovedCellGetsAFreshOne) {
+  MetricFamily family("f_total", "F.", MetricType::kCounter, {"version"});
+  family.Increment({"1"}, 5);  // this thread now caches the cell
+  family.RemoveCells("version", "1");
+  EXPECT_EQ(family.num_cells(), 0u);
+  family.Increment({"1"});  // the version came back: counts from zero
+  EXPECT_EQ(family.Cell({"1"})->value(), 1);
+  EXPECT_EQ(family.num_cells(), 1u);
+}
+
+TEST(MetricFamily, CellsRemovedWhileOtherThreadsCountStayUsable) {
+  MetricFamily family("busy_total", "Busy.", MetricType::kCounter, {"version"});
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; !stop.load(); ++i) {
+        family.Increment({std::to_string(i % 16)});
+      }
+    });
+  }
+  for (int round = 0; round < 2000; ++round) {
+    family.RemoveCells("version", std::to_string(round % 16));
+  }
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_LE(family.num_cells(), 16u);
 }
 
 }  // namespace
