@@ -1,5 +1,6 @@
 #include "daemon/prediction_service.h"
 
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <string>
@@ -36,20 +37,31 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// A call's reactor that tells its run when the call is cancelled (the
-// client cancelled, disconnected, or its deadline passed): gRPC calls
-// OnCancel on one of its threads while the run polls the flag on another.
-// Deletes itself when gRPC is done with the call, which is after Finish, so
-// the flag outlives the run.
-class CancellableReactor final : public grpc::ServerUnaryReactor {
+// A call's cancellation, for its run to poll: the client cancelled,
+// disconnected or its deadline passed. gRPC tells a reactor (OnCancel) only
+// once the method handler has returned, and without a blocking pool the
+// run happens inside the handler, so the run asks the call itself.
+// ServerContext::IsCancelled takes a lock: it is asked on every 16th poll.
+// Polled by one thread at a time (the run's, or its batch's).
+class CallCancellation final : public CancellationSignal {
  public:
-  const CancellationSignal& cancellation() const { return cancelled_; }
+  explicit CallCancellation(const grpc::CallbackServerContext& context)
+      : context_(context) {}
 
-  void OnCancel() override { cancelled_.Cancel(); }
-  void OnDone() override { delete this; }
+  bool cancelled() const override {
+    if (cancelled_.load(std::memory_order_relaxed)) return true;
+    if ((polls_.fetch_add(1, std::memory_order_relaxed) & 15) != 15) {
+      return false;
+    }
+    if (!context_.IsCancelled()) return false;
+    cancelled_.store(true, std::memory_order_relaxed);
+    return true;
+  }
 
  private:
-  CancellationFlag cancelled_;
+  const grpc::CallbackServerContext& context_;
+  mutable std::atomic<uint32_t> polls_{0};
+  mutable std::atomic<bool> cancelled_{false};
 };
 
 // `limits` with the call's deadline (none when the client set none) and its
@@ -215,12 +227,12 @@ absl::Status MultiInference(const ModelManager& models,
 template <typename Serve>
 grpc::ServerUnaryReactor* PredictionServiceImpl::ServeCall(
     grpc::CallbackServerContext* context, absl::string_view api, Serve serve) {
-  auto* reactor = new CancellableReactor();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto run = [this, context, reactor, api, serve = std::move(serve)] {
     ServerMetrics::Request record(metrics_, api, "GRPC");
+    const CallCancellation cancellation(*context);
     const absl::Status status =
-        serve(RunOptionsFor(*context, reactor->cancellation(), request_limits_),
-              &record);
+        serve(RunOptionsFor(*context, cancellation, request_limits_), &record);
     record.Finish(status);
     reactor->Finish(ToGrpcStatus(status));
   };

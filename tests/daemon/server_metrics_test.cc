@@ -80,8 +80,8 @@ TEST(ServerMetrics, NeitherThePageNorTheHeapGrowsWithVersions) {
     ServeOneVersion(metrics, version);
   }
   const size_t heap_after = HeapBytesInUse();
-  // The counts in the per-model series grow by a digit at most.
-  EXPECT_LE(metrics.PrometheusPage().size(), page_bytes + 64);
+  // Only the numbers of the per-model series grow (a few more digits).
+  EXPECT_LE(metrics.PrometheusPage().size(), page_bytes + 256);
   // Before the fix each version kept ~4 series of kilobytes each; allow a
   // few bytes per version for the allocator's own noise.
   const double per_version =
