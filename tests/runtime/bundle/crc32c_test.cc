@@ -100,6 +100,29 @@ TEST(Crc32c, HardwareAndPortablePathsAgree) {
   }
 }
 
+// Inputs of 24 KiB and more take the hardware path's three interleaved
+// streams; lengths around each group boundary and unaligned starts.
+TEST(Crc32c, LongInputsMatchThePortablePath) {
+  std::mt19937 rng(11);
+  std::vector<char> buffer(200000);
+  for (char& c : buffer) c = static_cast<char>(rng());
+  constexpr size_t kGroup = 3 * 8192;
+  for (size_t align : {0, 1, 5, 8}) {
+    for (size_t n : {kGroup - 1, kGroup, kGroup + 1, kGroup + 8, 2 * kGroup - 3,
+                     2 * kGroup, 5 * kGroup + 4095, buffer.size() - 8}) {
+      const char* p = buffer.data() + align;
+      const uint32_t seed = static_cast<uint32_t>(rng());
+      const uint32_t portable = ExtendPortable(seed, p, n);
+      ASSERT_EQ(Extend(seed, p, n), portable)
+          << "align " << align << " n " << n;
+      ASSERT_EQ(Value(p, n), ExtendPortable(0, p, n)) << "n " << n;
+    }
+  }
+  if (!HardwareAccelerated()) {
+    GTEST_SKIP() << "CPU lacks SSE4.2; only the portable path was checked";
+  }
+}
+
 TEST(Crc32c, MaskRoundTripsAndDiffers) {
   const uint32_t crc = Value("foo", 3);
   EXPECT_NE(Mask(crc), crc);
