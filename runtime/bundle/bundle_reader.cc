@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "runtime/bundle/crc32c.h"
+#include "runtime/bundle/prefault.h"
 #include "runtime/bundle/random_access_file.h"
 #include "runtime/bundle/shape_and_slice.h"
 #include "runtime/bundle/string_tensor_coding.h"
@@ -38,8 +39,32 @@ absl::Status WithContext(const absl::Status& status,
 constexpr uint64_t kParallelReadMinBytes = uint64_t{16} << 20;
 constexpr uint64_t kMaxReadThreads = 4;
 
+// Bytes read per call: each block is checksummed right after its read,
+// while it is still in the core's cache, instead of in a second pass over
+// the whole tensor from memory.
+constexpr uint64_t kReadBlockBytes = uint64_t{1} << 20;
+
+// Reads bytes [offset, offset + size) of `file` into `dst` on this thread and
+// returns their CRC-32C.
+absl::StatusOr<uint32_t> ReadChecksummedPart(const RandomAccessFile& file,
+                                             uint64_t offset, uint64_t size,
+                                             char* dst) {
+  // One call readies the fresh destination pages, instead of a page fault
+  // per 4 KiB page during the reads (prefault.h).
+  PrefaultForOverwrite(dst, static_cast<size_t>(size));
+  uint32_t crc = 0;
+  for (uint64_t done = 0; done < size;) {
+    const size_t n =
+        static_cast<size_t>(std::min(kReadBlockBytes, size - done));
+    MS_RETURN_IF_ERROR(file.Read(offset + done, n, dst + done));
+    crc = crc32c::Extend(crc, dst + done, n);
+    done += n;
+  }
+  return crc;
+}
+
 // Reads bytes [offset, offset + size) of `file` into `dst` and returns their
-// CRC-32C.
+// CRC-32C; large reads in parts on several threads.
 absl::StatusOr<uint32_t> ReadChecksummed(const RandomAccessFile& file,
                                          uint64_t offset, uint64_t size,
                                          char* dst) {
@@ -59,9 +84,13 @@ absl::StatusOr<uint32_t> ReadChecksummed(const RandomAccessFile& file,
   std::vector<uint32_t> crcs(parts, 0);
   auto read_part = [&](uint64_t i) {
     const uint64_t begin = i * part_bytes;
-    const size_t n = static_cast<size_t>(part_size(i));
-    statuses[i] = file.Read(offset + begin, n, dst + begin);
-    if (statuses[i].ok()) crcs[i] = crc32c::Value(dst + begin, n);
+    absl::StatusOr<uint32_t> crc =
+        ReadChecksummedPart(file, offset + begin, part_size(i), dst + begin);
+    if (crc.ok()) {
+      crcs[i] = *crc;
+    } else {
+      statuses[i] = crc.status();
+    }
   };
   std::vector<std::thread> threads;
   for (uint64_t i = 1; i < parts; ++i) {

@@ -13,8 +13,10 @@
 //
 // Thread-safe: const methods may be called concurrently. Shard files are
 // opened on first use and stay open until the reader is destroyed. Numeric
-// tensors are read straight into their buffers (one read, no copy); those of
-// 16 MiB or more are read and checksummed in parts on up to 4 threads.
+// tensors are read straight into their buffers (no second copy), whose fresh
+// pages are faulted in first with one call (prefault.h), 1 MiB per read with
+// each block checksummed while still in the cache; tensors of 16 MiB or more
+// are read and checksummed in parts on up to 4 threads.
 #ifndef MODEL_SERVER_RUNTIME_BUNDLE_BUNDLE_READER_H_
 #define MODEL_SERVER_RUNTIME_BUNDLE_BUNDLE_READER_H_
 

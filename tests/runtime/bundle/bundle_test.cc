@@ -205,14 +205,14 @@ TEST(Bundle, FlippedDataByteIsDataLossNamingKeyAndFile) {
   }
 }
 
-// Tensors of 16 MiB and more are read and checksummed in parts on several
-// threads (bundle_reader.cc): the values and the checksum check are the same
-// as for a read in one piece, whichever part a corrupt byte falls in.
-TEST(Bundle, LargeTensorReadInPartsRoundTripsAndChecksEveryPart) {
+// Tensors are read 1 MiB at a time, each block checksummed after its read,
+// and those of 16 MiB and more in parts on several threads
+// (bundle_reader.cc): the values and the checksum check are the same as for
+// a read in one piece, whichever block or part a corrupt byte falls in.
+void CheckBlockwiseRead(int64_t elements) {
   const std::string prefix = TestPrefix();
-  constexpr int64_t kElements = (int64_t{20} << 20) / 4 + 3;  // odd split
-  std::vector<int32_t> values(kElements);
-  for (int64_t i = 0; i < kElements; ++i) {
+  std::vector<int32_t> values(elements);
+  for (int64_t i = 0; i < elements; ++i) {
     values[i] = static_cast<int32_t>(i * 2654435761u);
   }
   BundleWriter writer(prefix);
@@ -224,14 +224,16 @@ TEST(Bundle, LargeTensorReadInPartsRoundTripsAndChecksEveryPart) {
     ASSERT_NE(reader, nullptr);
     absl::StatusOr<Tensor> big = reader->Lookup("big");
     ASSERT_TRUE(big.ok()) << big.status();
-    EXPECT_EQ(big->shape(), TensorShape({kElements}));
+    EXPECT_EQ(big->shape(), TensorShape({elements}));
     EXPECT_TRUE(Values<int32_t>(*big) == values);
   }
   const std::string data = ReadFile(DataPath(prefix));
-  ASSERT_EQ(data.size(), 8u + kElements * 4);
-  // The first and last byte of the tensor and bytes in its middle parts.
-  for (size_t i : {size_t{8}, size_t{8} + (5u << 20), data.size() / 2,
-                   data.size() - (3u << 20), data.size() - 1}) {
+  ASSERT_EQ(data.size(), 8u + elements * 4);
+  // The first and last byte of the tensor, and bytes in its middle blocks
+  // and parts.
+  for (size_t i :
+       {size_t{8}, size_t{8} + (1u << 20), size_t{8} + (2u << 20),
+        data.size() / 2, data.size() - (1u << 20), data.size() - 1}) {
     std::string corrupt = data;
     corrupt[i] ^= 0x01;
     WriteFile(DataPath(prefix), corrupt);
@@ -245,6 +247,14 @@ TEST(Bundle, LargeTensorReadInPartsRoundTripsAndChecksEveryPart) {
   std::unique_ptr<BundleReader> reader = OpenOrDie(prefix);
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(reader->Lookup("big").status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(Bundle, LargeTensorReadInPartsRoundTripsAndChecksEveryPart) {
+  CheckBlockwiseRead((int64_t{20} << 20) / 4 + 3);  // odd split
+}
+
+TEST(Bundle, MidSizeTensorReadInBlocksRoundTripsAndChecksEveryBlock) {
+  CheckBlockwiseRead((int64_t{3} << 20) / 4 + 1);  // one part, 4 blocks
 }
 
 TEST(Bundle, TruncatedShardIsDataLoss) {
