@@ -24,7 +24,9 @@ ModelManager::ModelManager(ModelManagerOptions options)
           std::make_shared<WorkerPool>("load", options_.num_load_threads,
                                        options_.load_thread_nice_increment),
           std::make_shared<WorkerPool>("unload", options_.num_unload_threads,
-                                       options_.load_thread_nice_increment)},
+                                       options_.load_thread_nice_increment),
+          std::make_shared<WorkerPool>("first load", options_.num_load_threads,
+                                       0)},
       state_(std::make_shared<const ServingState>()) {
   if (options_.file_system_poll_wait > absl::ZeroDuration()) {
     poll_thread_ = std::thread([this] { PollLoop(); });
@@ -46,6 +48,7 @@ void ModelManager::Stop() {
   RetireAll();  // models that reload added meanwhile
   if (poll_thread_.joinable()) poll_thread_.join();
   threads_.load->Stop();
+  threads_.first_load->Stop();
   threads_.unload->Stop();
 }
 

@@ -67,7 +67,9 @@ struct ModelManagerOptions {
   int num_load_threads = 0;
   int num_unload_threads = 0;
   // How much lower than request threads the load and unload threads run
-  // (nice increment), so that loads use the CPU requests leave idle.
+  // (nice increment), so that loads use the CPU requests leave idle. Loads
+  // of a model none of whose versions serves yet (at start, a new model) run
+  // at normal priority on threads of their own (served_model.h).
   int load_thread_nice_increment = 10;
   // --allow_version_labels_for_unavailable_models.
   bool allow_version_labels_for_unavailable_models = false;

@@ -193,7 +193,11 @@ void ServedModel::ScheduleLoadLocked(int64_t version,
   ++pending_loads_;
   board_->Set(version, VersionState::kLoading);
   std::shared_ptr<ServedModel> self = shared_from_this();
-  const bool queued = threads_.load->Schedule(
+  const bool none_serving = std::atomic_load(&serving_)->empty();
+  WorkerPool& pool = none_serving && threads_.first_load != nullptr
+                         ? *threads_.first_load
+                         : *threads_.load;
+  const bool queued = pool.Schedule(
       [self, version, directory] { self->LoadVersion(version, directory); });
   if (!queued) {
     loading_.erase(version);

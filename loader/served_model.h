@@ -59,8 +59,14 @@ struct ServedModelOptions {
 
 // The threads a server's models share.
 struct ServingThreads {
-  std::shared_ptr<WorkerPool> load;    // loads and warms up versions
+  // Loads and warms up versions of a model that already serves a version,
+  // at a lower CPU priority: requests keep the CPU, the old version serves
+  // meanwhile.
+  std::shared_ptr<WorkerPool> load;
   std::shared_ptr<WorkerPool> unload;  // destroys retired versions
+  // Loads versions of a model while none of its versions serves, at normal
+  // priority: every request for the model waits for them. Null: `load`.
+  std::shared_ptr<WorkerPool> first_load;
 };
 
 class ServedModel : public std::enable_shared_from_this<ServedModel> {

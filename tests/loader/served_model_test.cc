@@ -4,8 +4,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <map>
+#include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "loader/load_observer.h"
 #include "tests/testing/test_paths.h"
 
 namespace model_server {
@@ -123,6 +129,54 @@ TEST_F(ServedModelTest, NewVersionSwapsInAndOldUnloadsWhenReleased) {
   EXPECT_EQ((*old_handle)->version, 1);
   old_handle->reset();
   EXPECT_EQ(StatusOf(*model, 1).state, VersionState::kEnd);
+}
+
+// Records the thread each load attempt ran on.
+class LoadThreadRecorder : public LoadObserver {
+ public:
+  void OnLoadAttempt(const LoadAttempt& attempt) override {
+    absl::MutexLock lock(&mu_);
+    threads_[attempt.version] = std::this_thread::get_id();
+  }
+  std::thread::id ThreadOf(int64_t version) {
+    absl::MutexLock lock(&mu_);
+    return threads_[version];
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<int64_t, std::thread::id> threads_ ABSL_GUARDED_BY(mu_);
+};
+
+std::thread::id ThreadOfPool(WorkerPool& pool) {
+  std::promise<std::thread::id> id;
+  pool.Schedule([&id] { id.set_value(std::this_thread::get_id()); });
+  return id.get_future().get();
+}
+
+// While no version serves, requests for the model wait on its load: that
+// load runs on the first-load threads (normal priority); a later version
+// loads on the load threads (lower priority) while the first one serves.
+TEST_F(ServedModelTest, FirstVersionLoadsOnTheFirstLoadThreads) {
+  auto first_load_threads = std::make_shared<WorkerPool>("first load", 1);
+  LoadThreadRecorder recorder;
+  ServedModelOptions options;
+  options.model_name = "half_plus_two";
+  options.base_path = base_.native();
+  options.max_num_load_retries = 0;
+  options.load_observer = &recorder;
+  auto model = ServedModel::Create(
+      options, ServingThreads{load_threads_, nullptr, first_load_threads},
+      nullptr);
+  AddVersion(1);
+  PollTwice(*model);
+  ASSERT_EQ(ServedVersion(*model), 1);
+  AddVersion(2);
+  PollTwice(*model);
+  EXPECT_EQ(ServedVersion(*model), 2);
+  EXPECT_EQ(recorder.ThreadOf(1), ThreadOfPool(*first_load_threads));
+  EXPECT_EQ(recorder.ThreadOf(2), ThreadOfPool(*load_threads_));
+  model->Retire();
 }
 
 TEST_F(ServedModelTest, FailedVersionLeavesServingVersionAndReportsError) {
