@@ -51,8 +51,8 @@ class ServedModelTest : public ::testing::Test {
     options.base_path = base_.native();
     options.version_policy = std::move(policy);
     options.max_num_load_retries = 0;
-    return ServedModel::Create(options, ServingThreads{load_threads_, nullptr},
-                               nullptr);
+    return ServedModel::Create(
+        options, ServingThreads{load_threads_, nullptr, nullptr}, nullptr);
   }
 
   // Freshly copied files need two polls: one to see them, one to see them

@@ -204,7 +204,7 @@ TEST(WarmupBeforeAvailable, CorruptWarmupFailsOnlyThatVersion) {
   auto model = ServedModel::Create(
       ServedModelOptions{"m", dir.path(), VersionPolicy::All(), LoadOptions(),
                          WarmupOptions(), 0, absl::Seconds(60)},
-      ServingThreads{std::make_shared<WorkerPool>("load", 1), nullptr},
+      ServingThreads{std::make_shared<WorkerPool>("load", 1), nullptr, nullptr},
       nullptr);
   model->Poll();
   model->Poll();
