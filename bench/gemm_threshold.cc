@@ -1,19 +1,29 @@
-// gemm_threshold: where handing a matrix product to the intra-op pool starts
-// to pay, for runtime/kernels/math/gemm.cc's kParallelGemmWork. Times
-// Gemm<float> on the calling thread and with the pool (2 threads by
-// default) for the products of the bench models (batch-1 layers are
-// matrix-vector products) and prints both medians and the ratio.
+// gemm_threshold: when handing a matrix product to the intra-op pool pays,
+// and how: for runtime/kernels/math/gemm.cc's thresholds and strategy.
+// For the products of the bench models (batch-1 layers are matrix-vector
+// products) it times, side by side in one process:
+//   serial       Gemm<float>(parallel=false): one Eigen GEMM on this thread;
+//   Gemm         Gemm<float>(parallel=true): what the kernels run;
+//   contraction  Eigen's tensor contraction on the pool device (Gemm's
+//                float matrix-matrix path until it was measured against
+//                row blocks; kept here to measure it again).
+// Each: median wall time and mean process CPU time (every thread) per call.
+// On a loaded machine trust the CPU columns and ratios, not the wall times.
 //
 //   gemm_threshold [--threads=2] [--seconds=0.3]
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "runtime/eigen_device.h"
 #include "runtime/intra_op_threads.h"
 #include "runtime/kernels/math/gemm.h"
 
@@ -24,27 +34,46 @@ struct Shape {
   const char* what;
 };
 
-double MedianMicros(const Shape& s, bool parallel, double seconds,
-                    std::vector<float>& a, std::vector<float>& b,
-                    std::vector<float>& c) {
+struct Timing {
+  double wall_us;  // median
+  double cpu_us;   // mean, all threads
+};
+
+double CpuMicros() {
+  timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec * 1e6 + t.tv_nsec * 1e-3;
+}
+
+Timing Time(const std::function<void()>& product, double seconds) {
   using Clock = std::chrono::steady_clock;
-  for (int i = 0; i < 5; ++i) {
-    model_server::Gemm<float>(a.data(), false, b.data(), false, c.data(), s.m,
-                              s.n, s.k, parallel);
-  }
+  for (int i = 0; i < 5; ++i) product();
   std::vector<double> micros;
+  const double cpu_start = CpuMicros();
   const auto start = Clock::now();
   while (micros.size() < 20 ||
          std::chrono::duration<double>(Clock::now() - start).count() <
              seconds) {
     const auto t0 = Clock::now();
-    model_server::Gemm<float>(a.data(), false, b.data(), false, c.data(), s.m,
-                              s.n, s.k, parallel);
+    product();
     micros.push_back(
         std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
   }
+  const double cpu = (CpuMicros() - cpu_start) / micros.size();
   std::sort(micros.begin(), micros.end());
-  return micros[micros.size() / 2];
+  return {micros[micros.size() / 2], cpu};
+}
+
+// C = A * B by Eigen's tensor contraction on the shared pool.
+void Contraction(const float* a, const float* b, float* c, const Shape& s) {
+  using ConstMap =
+      Eigen::TensorMap<Eigen::Tensor<const float, 2, Eigen::RowMajor>>;
+  using Map = Eigen::TensorMap<Eigen::Tensor<float, 2, Eigen::RowMajor>>;
+  Map cm(c, s.m, s.n);
+  const Eigen::array<Eigen::IndexPair<Eigen::Index>, 1> dims = {
+      Eigen::IndexPair<Eigen::Index>(1, 0)};
+  cm.device(model_server::EigenDevice()) =
+      ConstMap(a, s.m, s.k).contract(ConstMap(b, s.k, s.n), dims);
 }
 
 }  // namespace
@@ -77,25 +106,46 @@ int main(int argc, char** argv) {
       {16, 512, 784, "mlp layer 1, batch 16"},
       {64, 256, 512, "mlp layer 2, batch 64"},
       {64, 512, 784, "mlp layer 1, batch 64"},
-      {784, 32, 9, "cnn conv 1 (im2col), batch 1"},
-      {784, 64, 288, "cnn conv 2 (im2col), batch 1"},
+      {16, 512, 64, "lstm input, batch 16"},
+      {16, 512, 128, "lstm recurrent, batch 16"},
+      {64, 512, 64, "lstm input, batch 64"},
+      {64, 512, 128, "lstm recurrent, batch 64"},
+      {16, 128, 12544, "cnn dense 1, batch 16"},
+      {64, 128, 12544, "cnn dense 1, batch 64"},
       {784, 128, 64, "mobilenet pointwise, batch 1"},
+      {12544, 128, 64, "mobilenet pointwise, batch 16"},
+      {512, 512, 512, "512x512x512"},
   };
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> uniform(-1, 1);
-  std::printf("%-32s %6s %6s %6s %10s %12s %12s %8s\n", "product", "m", "n",
-              "k", "MACs", "serial_us", "pool_us", "pool/serial");
+  std::printf(
+      "# %d pool threads; wall: median us per call, cpu: mean us of "
+      "process CPU per call\n",
+      threads);
+  std::printf("%-30s %6s %5s %6s %9s %9s %9s %9s %9s %9s %9s\n", "product", "m",
+              "n", "k", "MACs", "serial", "cpu", "Gemm", "cpu", "contract",
+              "cpu");
   for (const Shape& s : shapes) {
     std::vector<float> a(s.m * s.k), b(s.k * s.n), c(s.m * s.n);
     for (float& v : a) v = uniform(rng);
     for (float& v : b) v = uniform(rng);
-    const double serial = MedianMicros(s, false, seconds, a, b, c);
-    const double pool = MedianMicros(s, true, seconds, a, b, c);
-    std::printf("%-32s %6lld %6lld %6lld %10lld %12.1f %12.1f %8.2f\n", s.what,
-                static_cast<long long>(s.m), static_cast<long long>(s.n),
-                static_cast<long long>(s.k),
-                static_cast<long long>(s.m * s.n * s.k), serial, pool,
-                pool / serial);
+    auto gemm = [&](bool parallel) {
+      return [&, parallel] {
+        model_server::Gemm<float>(a.data(), false, b.data(), false, c.data(),
+                                  s.m, s.n, s.k, parallel);
+      };
+    };
+    const Timing serial = Time(gemm(false), seconds);
+    const Timing pool = Time(gemm(true), seconds);
+    const Timing contraction =
+        Time([&] { Contraction(a.data(), b.data(), c.data(), s); }, seconds);
+    std::printf(
+        "%-30s %6lld %5lld %6lld %9lld %9.1f %9.1f %9.1f %9.1f %9.1f "
+        "%9.1f\n",
+        s.what, static_cast<long long>(s.m), static_cast<long long>(s.n),
+        static_cast<long long>(s.k), static_cast<long long>(s.m * s.n * s.k),
+        serial.wall_us, serial.cpu_us, pool.wall_us, pool.cpu_us,
+        contraction.wall_us, contraction.cpu_us);
   }
   return 0;
 }

@@ -13,7 +13,22 @@
 namespace model_server {
 namespace {
 
-constexpr int64_t kMaxPatchBytes = int64_t{64} << 20;
+// Backward input: the column matrix of a block of output rows is computed
+// whole by one (parallel) GEMM and then scattered by Col2Im; blocks are
+// limited to this size.
+constexpr int64_t kMaxColumnBytes = int64_t{64} << 20;
+
+// Forward: each pool task copies the receptive fields of a tile of output
+// rows into a buffer of its own and multiplies it at once, while the tile is
+// still in the core's L2 cache. One patch matrix for the whole batch (57 MB
+// for the bench CNN's second layer at batch 64) was a fresh mmap on every
+// run whose page faults cost several times the arithmetic; tiles of a few
+// hundred KB are reused from the heap and keep the cost per image flat
+// across batch sizes (docs/kernel_performance.md). Fewer than ~64 rows make
+// Eigen's GEMM inefficient, more than ~1000 gain nothing.
+constexpr int64_t kPatchTileBytes = int64_t{512} << 10;
+constexpr int64_t kMinTileRows = 64;
+constexpr int64_t kMaxTileRows = 1024;
 
 // An output row (flat over N*OD*OH*OW) as batch and spatial indices.
 struct OutputPosition {
@@ -61,27 +76,25 @@ void ForEachTap(const ConvGeometry& g, int64_t row, const Fn& fn) {
 }
 
 // Copies the receptive fields of output rows [r0, r1), channels
-// [c0, c0 + cg), into `patches` ([r1 - r0, taps * cg]), zeros for padding.
+// [c0, c0 + cg), into `patches` ([r1 - r0, taps * cg]), zeros for padding,
+// on the calling thread.
 template <typename T>
-void Im2Col(const ConvGeometry& g, const T* input, int64_t c0, int64_t cg,
-            int64_t r0, int64_t r1, T* patches) {
+void Im2ColRows(const ConvGeometry& g, const T* input, int64_t c0, int64_t cg,
+                int64_t r0, int64_t r1, T* patches) {
   const int64_t row_len = g.filter_taps() * cg;
-  ParallelFor(r1 - r0, 2.0 * row_len * sizeof(T), row_len,
-              [&](int64_t first, int64_t last) {
-                for (int64_t r = r0 + first; r < r0 + last; ++r) {
-                  T* dst = patches + (r - r0) * row_len;
-                  std::fill(dst, dst + row_len, T(0));
-                  ForEachTap(g, r, [&](int64_t tap, int64_t offset) {
-                    const T* src = input + offset + c0;
-                    T* to = dst + tap * cg;
-                    if (cg <= 8) {  // e.g. RGB input: skip the memcpy call
-                      for (int64_t c = 0; c < cg; ++c) to[c] = src[c];
-                    } else {
-                      std::memcpy(to, src, cg * sizeof(T));
-                    }
-                  });
-                }
-              });
+  for (int64_t r = r0; r < r1; ++r) {
+    T* dst = patches + (r - r0) * row_len;
+    std::fill(dst, dst + row_len, T(0));
+    ForEachTap(g, r, [&](int64_t tap, int64_t offset) {
+      const T* src = input + offset + c0;
+      T* to = dst + tap * cg;
+      if (cg <= 8) {  // e.g. RGB input: skip the memcpy call
+        for (int64_t c = 0; c < cg; ++c) to[c] = src[c];
+      } else {
+        std::memcpy(to, src, cg * sizeof(T));
+      }
+    });
+  }
 }
 
 // Adds the columns of output rows [r0, r1) (`cols`, [r1 - r0, taps * C])
@@ -108,12 +121,37 @@ void Col2Im(const ConvGeometry& g, const T* cols, int64_t r0, int64_t r1,
               });
 }
 
-// Output rows per patch-matrix tile for rows of `row_len` elements.
+// Output rows per column-matrix block (backward) for rows of `row_len`
+// elements.
 template <typename T>
-int64_t TileRows(int64_t rows, int64_t row_len) {
+int64_t ColumnBlockRows(int64_t rows, int64_t row_len) {
   return std::max<int64_t>(
-      1, std::min<int64_t>(
-             rows, kMaxPatchBytes / std::max<int64_t>(1, row_len * sizeof(T))));
+      1,
+      std::min<int64_t>(
+          rows, kMaxColumnBytes / std::max<int64_t>(1, row_len * sizeof(T))));
+}
+
+// How ConvForward splits its `rows` output rows (patch rows of `row_len`
+// elements) into tiles: about kPatchTileBytes each, within [kMinTileRows,
+// kMaxTileRows], at least one per thread when there are enough rows, and
+// all of one size but the last.
+struct ForwardTiles {
+  int64_t rows_per_tile;
+  int64_t count;
+};
+
+template <typename T>
+ForwardTiles PlanForwardTiles(int64_t rows, int64_t row_len, int threads) {
+  const int64_t row_bytes =
+      std::max<int64_t>(1, row_len * static_cast<int64_t>(sizeof(T)));
+  const int64_t target =
+      std::clamp(kPatchTileBytes / row_bytes, kMinTileRows, kMaxTileRows);
+  int64_t count = (rows + target - 1) / target;
+  count = std::max(count, std::min<int64_t>(threads, (rows + kMinTileRows - 1) /
+                                                         kMinTileRows));
+  count = std::clamp<int64_t>(count, 1, rows);
+  const int64_t rows_per_tile = (rows + count - 1) / count;
+  return {rows_per_tile, (rows + rows_per_tile - 1) / rows_per_tile};
 }
 
 bool Unpadded(const ConvGeometry& g) {
@@ -146,44 +184,38 @@ absl::Status ConvForward(const ConvGeometry& g, const T* input, const T* filter,
   }
   const int64_t group_out = g.out_depth / groups;
   const int64_t k = g.filter_taps() * g.filter_depth;
-  const int64_t tile_rows = TileRows<T>(rows, k);
-  const DataType dtype = DataTypeOf<T>::value;
-  MS_ASSIGN_OR_RETURN(Tensor patches,
-                      Tensor::Create(dtype, TensorShape{tile_rows, k}));
-  Tensor group_filter, group_result;
-  if (groups > 1) {
-    MS_ASSIGN_OR_RETURN(group_filter,
-                        Tensor::Create(dtype, TensorShape{k, group_out}));
-    MS_ASSIGN_OR_RETURN(
-        group_result, Tensor::Create(dtype, TensorShape{tile_rows, group_out}));
-  }
-  for (int64_t grp = 0; grp < groups; ++grp) {
-    const T* f = filter;
-    if (groups > 1) {
-      T* gf = group_filter.data<T>();
-      for (int64_t i = 0; i < k; ++i) {
-        std::copy_n(filter + i * g.out_depth + grp * group_out, group_out,
-                    gf + i * group_out);
-      }
-      f = gf;
-    }
-    for (int64_t r0 = 0; r0 < rows; r0 += tile_rows) {
-      const int64_t r1 = std::min(rows, r0 + tile_rows);
-      T* p = patches.data<T>();
-      Im2Col(g, input, grp * g.filter_depth, g.filter_depth, r0, r1, p);
-      if (groups == 1) {
-        Gemm(p, false, f, false, output + r0 * g.out_depth, r1 - r0,
-             g.out_depth, k, /*parallel=*/true);
-        continue;
-      }
-      T* gr = group_result.data<T>();
-      Gemm(p, false, f, false, gr, r1 - r0, group_out, k, /*parallel=*/true);
-      for (int64_t r = r0; r < r1; ++r) {
-        std::copy_n(gr + (r - r0) * group_out, group_out,
-                    output + r * g.out_depth + grp * group_out);
-      }
-    }
-  }
+  const Eigen::ThreadPoolDevice& device = EigenDevice();
+  const ForwardTiles tiles = PlanForwardTiles<T>(rows, k, device.numThreads());
+  // One tile buffer per thread that can run a task: the pool's threads and
+  // the calling thread (currentThreadId() -1). A thread runs one of this
+  // call's tasks at a time, and no task waits on the pool.
+  const int64_t tile_elements = tiles.rows_per_tile * k;
+  MS_ASSIGN_OR_RETURN(
+      Tensor buffers,
+      Tensor::Create(DataTypeOf<T>::value,
+                     TensorShape{device.numThreads() + 1, tile_elements}));
+  T* const tile_buffers = buffers.data<T>();
+  const double tile_macs =
+      static_cast<double>(tiles.rows_per_tile) * k * g.out_depth;
+  const Eigen::TensorOpCost cost(
+      static_cast<double>(tile_elements * sizeof(T)),
+      static_cast<double>(tiles.rows_per_tile * g.out_depth * sizeof(T)),
+      tile_macs / 8);  // an AVX2 core does about 8 multiply-adds a cycle
+  device.parallelFor(
+      tiles.count, cost, [&](Eigen::Index first, Eigen::Index last) {
+        T* tile = tile_buffers + (device.currentThreadId() + 1) * tile_elements;
+        for (Eigen::Index t = first; t < last; ++t) {
+          const int64_t r0 = t * tiles.rows_per_tile;
+          const int64_t r1 = std::min(rows, r0 + tiles.rows_per_tile);
+          for (int64_t grp = 0; grp < groups; ++grp) {
+            Im2ColRows(g, input, grp * g.filter_depth, g.filter_depth, r0, r1,
+                       tile);
+            GemmOnThisThread(tile, k, filter + grp * group_out, g.out_depth,
+                             output + r0 * g.out_depth + grp * group_out,
+                             g.out_depth, r1 - r0, group_out, k);
+          }
+        }
+      });
   return absl::OkStatus();
 }
 
@@ -201,7 +233,7 @@ absl::Status ConvBackwardInput(const ConvGeometry& g, const T* out_backprop,
     return absl::OkStatus();
   }
   std::fill(in_backprop, in_backprop + in_elements, T(0));
-  const int64_t tile_rows = TileRows<T>(rows, k);
+  const int64_t tile_rows = ColumnBlockRows<T>(rows, k);
   MS_ASSIGN_OR_RETURN(Tensor cols, Tensor::Create(DataTypeOf<T>::value,
                                                   TensorShape{tile_rows, k}));
   for (int64_t r0 = 0; r0 < rows; r0 += tile_rows) {
@@ -216,7 +248,12 @@ absl::Status ConvBackwardInput(const ConvGeometry& g, const T* out_backprop,
 
 template <typename T>
 void ExtractPatches(const ConvGeometry& g, const T* input, T* patches) {
-  Im2Col(g, input, 0, g.in_depth, 0, g.batch * g.output_positions(), patches);
+  const int64_t row_len = g.filter_taps() * g.in_depth;
+  ParallelFor(g.batch * g.output_positions(), 2.0 * row_len * sizeof(T),
+              row_len, [&](int64_t first, int64_t last) {
+                Im2ColRows(g, input, 0, g.in_depth, first, last,
+                           patches + first * row_len);
+              });
 }
 
 template void ExtractPatches<uint8_t>(const ConvGeometry&, const uint8_t*,

@@ -57,9 +57,12 @@ TEST(MatMul, MultipliesHandComputedMatrices) {
 
 TEST(MatMul, TransposeFlagsMatchNaiveOnRandomShapes) {
   std::mt19937 rng(1);
-  const int64_t sizes[][3] = {{1, 1, 1},    {1, 7, 5},    {5, 1, 3},
-                              {3, 5, 1},    {17, 9, 13},  {33, 65, 31},
-                              {64, 64, 64}, {130, 70, 90}};
+  // m x k x n; the last four are large enough (2^21 multiply-adds) for the
+  // pool: split over rows when m >= n, else over columns, in blocks of 8.
+  const int64_t sizes[][3] = {{1, 1, 1},      {1, 7, 5},     {5, 1, 3},
+                              {3, 5, 1},      {17, 9, 13},   {33, 65, 31},
+                              {64, 64, 64},   {130, 70, 90}, {150, 120, 130},
+                              {20, 400, 300}, {9, 600, 400}, {403, 600, 9}};
   for (const auto& s : sizes) {
     const int64_t m = s[0], k = s[1], n = s[2];
     for (int t = 0; t < 4; ++t) {
@@ -90,7 +93,7 @@ TEST(MatMul, LargeVectorTimesMatrixSplitsOverColumns) {
 TEST(MatMul, LargeIntegerProductSplitsOverRows) {
   std::mt19937 rng(5);
   std::uniform_int_distribution<int32_t> dist(-5, 5);
-  const int64_t m = 300, k = 50, n = 40;
+  const int64_t m = 1100, k = 50, n = 40;  // 2.2M multiply-adds: the pool
   std::vector<int32_t> av(m * k), bv(k * n), cv(m * n, 0);
   for (auto& v : av) v = dist(rng);
   for (auto& v : bv) v = dist(rng);

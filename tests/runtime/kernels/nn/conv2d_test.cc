@@ -217,7 +217,7 @@ TEST(Conv2D, GroupedConvolutionMatchesNaive) {
 
 TEST(Conv2D, LargePatchMatrixIsTiledAndMatchesNaive) {
   // 1x120x120x128 with a 3x3 filter: the patch matrix (14400 x 1152 floats,
-  // 66 MB) exceeds the 64 MB tile limit.
+  // 66 MB) is computed in tiles of about 512 KB (113 rows), on every thread.
   std::mt19937 rng(12);
   Params p;
   p.padding = "SAME";
@@ -226,6 +226,41 @@ TEST(Conv2D, LargePatchMatrixIsTiledAndMatchesNaive) {
   auto out = MakeConv(p)->Run({in, f});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_TENSOR_NEAR(out->at(0), NaiveConv(in, f, p), 1e-4, 1e-4);
+}
+
+// Random input and filter of these shapes, SAME padding, against NaiveConv.
+void ExpectSameConvMatchesNaive(const TensorShape& input,
+                                const TensorShape& filter, uint32_t seed,
+                                double tolerance) {
+  std::mt19937 rng(seed);
+  Params p;
+  p.padding = "SAME";
+  Tensor in = RandomFloats(input, &rng);
+  Tensor f = RandomFloats(filter, &rng);
+  auto out = MakeConv(p)->Run({in, f});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TENSOR_NEAR(out->at(0), NaiveConv(in, f, p), tolerance, tolerance);
+}
+
+TEST(Conv2D, TilesSpanningImagesMatchNaive) {
+  // 3 images of 30x30 (2700 output rows of 27 values): tiles of 900 rows
+  // start and end inside images.
+  ExpectSameConvMatchesNaive(TensorShape{3, 30, 30, 3}, TensorShape{3, 3, 3, 5},
+                             14, 1e-4);
+}
+
+TEST(Conv2D, GroupedConvolutionOverManyTilesMatchesNaive) {
+  // 2 groups, 3200 output rows: every tile computes both groups' slices of
+  // the filter and the output.
+  ExpectSameConvMatchesNaive(TensorShape{2, 40, 40, 8}, TensorShape{3, 3, 4, 6},
+                             15, 1e-4);
+}
+
+TEST(Conv2D, PatchRowLongerThanATileMatchesNaive) {
+  // One patch row is 3 * 3 * 16384 floats (576 KB), more than a tile's
+  // 512 KB: tiles hold whole rows all the same.
+  ExpectSameConvMatchesNaive(TensorShape{1, 3, 3, 16384},
+                             TensorShape{3, 3, 16384, 2}, 16, 1e-3);
 }
 
 Tensor NhwcToNchw(const Tensor& t) {
