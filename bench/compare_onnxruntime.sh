@@ -7,6 +7,7 @@
 #   bench/compare_onnxruntime.sh [BUILD_DIR] [--models="mlp cnn mobilenet lstm"]
 #       [--batches="1 16 64"] [--threads="1 2"] [--rounds=3] [--min_time=1]
 #       [--out=bench/results/onnxruntime_comparison.md] [--no_build]
+#       [--baseline=PATH_TO_ANOTHER_BUILDS_model_tool]
 #
 # 1. builds model_tool and write_bench_models in BUILD_DIR (default build/;
 #    --no_build uses them as they are) and writes every model as a SavedModel and as ONNX with the same weights;
@@ -24,6 +25,10 @@
 #    ours / onnxruntime;
 # 5. records `uptime` before and after: these 2-core machines are shared, so
 #    only ratios taken side by side mean anything.
+# With --baseline, another build's model_tool (a copy of main's, say) runs
+# in the same rounds, right before ours, and the table gets its CPU time per
+# run and ours / baseline: how before/after numbers of a kernel change are
+# taken.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,6 +41,7 @@ rounds=3
 min_time=1
 out="$repo/bench/results/onnxruntime_comparison.md"
 no_build=false
+baseline=""
 for arg in "$@"; do
   case "$arg" in
     --models=*) models="${arg#*=}" ;;
@@ -45,6 +51,7 @@ for arg in "$@"; do
     --min_time=*) min_time="${arg#*=}" ;;
     --out=*) out="${arg#*=}" ;;
     --no_build) no_build=true ;;
+    --baseline=*) baseline="${arg#*=}" ;;
     --*) echo "unknown flag $arg" >&2; exit 2 ;;
     *) build="$arg" ;;
   esac
@@ -100,21 +107,30 @@ for model in $models; do
 done
 
 results="$work/results.tsv"
+# CPU time per run of one `model_tool benchmark` cell: binary, dir, batch,
+# threads; prints "p50<TAB>cpu".
+time_ours() {
+  "$1" benchmark --dir "$2/saved_model/1" --batch "$3" --threads "$4" \
+    --min_time "$min_time" --json |
+    jq -r '.results[0].rows[0] | "\(.p50_us)\t\(.cpu_us)"'
+}
 for round in $(seq "$rounds"); do
   for model in $models; do
     dir="$work/models/$model"
     for t in $threads; do
       for b in $batches; do
-        ours="$("$model_tool" benchmark --dir "$dir/saved_model/1" \
-          --batch "$b" --threads "$t" --min_time "$min_time" --json |
-          jq -r '.results[0].rows[0] | "\(.p50_us)\t\(.cpu_us)"')"
+        base=$'-\t-'
+        if [ -n "$baseline" ]; then
+          base="$(time_ours "$baseline" "$dir" "$b" "$t")"
+        fi
+        ours="$(time_ours "$model_tool" "$dir" "$b" "$t")"
         theirs="$(ort time --model "$dir/model.onnx" \
           --shape "$(onnx_shape "$model" "$b")" --threads "$t" \
           --min_time "$min_time" | jq -r '"\(.p50_us)\t\(.cpu_us)"')"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$t" "$b" "$round" \
-          "$ours" "$theirs" >> "$results"
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$model" "$t" "$b" "$round" \
+          "$ours" "$theirs" "$base" >> "$results"
         echo "round $round $model threads=$t batch=$b: ours (p50, cpu) $ours," \
-          "onnxruntime $theirs" | tr '\t' ' ' >&2
+          "onnxruntime $theirs, baseline $base" | tr '\t' ' ' >&2
       done
     done
   done
@@ -135,6 +151,10 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
   echo "machine a run longer than a scheduler slice waits for the CPU, so its latency grows"
   echo "with the load while its CPU time does not: with 1 thread, CPU time per run is what"
   echo "the latency would be on an idle core."
+  if [ -n "$baseline" ]; then
+    echo "Baseline: \`$baseline\` (another build's model_tool), run in the same"
+    echo "rounds right before ours; \"vs baseline\" = ours / baseline CPU time per run."
+  fi
   echo
   echo "- CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
   echo "- load before: \`${uptime_before# }\`"
@@ -144,8 +164,12 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
   echo
   for model in $models; do echo "- $model: ${agreement[$model]}"; done
   echo
-  echo "| model | threads | batch | ours p50 (µs) | onnxruntime p50 (µs) | p50 ratio | ours CPU/run (µs) | onnxruntime CPU/run (µs) | CPU ratio |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  extra_head=""; extra_rule=""
+  if [ -n "$baseline" ]; then
+    extra_head=" baseline CPU/run (µs) | vs baseline |"; extra_rule="---|---|"
+  fi
+  echo "| model | threads | batch | ours p50 (µs) | onnxruntime p50 (µs) | p50 ratio | ours CPU/run (µs) | onnxruntime CPU/run (µs) | CPU ratio |$extra_head"
+  echo "|---|---|---|---|---|---|---|---|---|$extra_rule"
   cell() {  # model threads batch column
     awk -F'\t' -v m="$1" -v t="$2" -v b="$3" -v c="$4" \
       '$1==m && $2==t && $3==b {print $c}' "$results" | median
@@ -155,14 +179,19 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+
       for b in $batches; do
         o="$(cell "$model" "$t" "$b" 5)"; oc="$(cell "$model" "$t" "$b" 6)"
         r="$(cell "$model" "$t" "$b" 7)"; rc="$(cell "$model" "$t" "$b" 8)"
-        printf '| %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |\n' \
+        printf '| %s | %s | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |' \
           "$model" "$t" "$b" "$o" "$r" "$(awk -v o="$o" -v r="$r" 'BEGIN {print o / r}')" \
           "$oc" "$rc" "$(awk -v o="$oc" -v r="$rc" 'BEGIN {print o / r}')"
+        if [ -n "$baseline" ]; then
+          bc="$(cell "$model" "$t" "$b" 10)"
+          printf ' %.1f | %.2f |' "$bc" "$(awk -v o="$oc" -v r="$bc" 'BEGIN {print o / r}')"
+        fi
+        echo
       done
     done
   done
   echo
-  echo "Every round (model, threads, batch, round, ours p50, ours CPU, onnxruntime p50, onnxruntime CPU; µs):"
+  echo "Every round (model, threads, batch, round, ours p50, ours CPU, onnxruntime p50, onnxruntime CPU, baseline p50, baseline CPU; µs):"
   echo
   echo '```'
   cat "$results"
