@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include "runtime/eigen_device.h"
 
@@ -10,11 +11,8 @@ namespace model_server {
 namespace {
 
 // Matrix-matrix products with at least this many multiply-adds use the
-// thread pool: below it a product takes under ~50 us on one core, and
-// waking a pool thread costs tens of microseconds on a busy machine
-// (bench/gemm_threshold: the LSTM's 16x512x128 step product took 25 us
-// serial, 49 us on the pool, docs/kernel_performance.md).
-constexpr int64_t kParallelGemmWork = int64_t{1} << 21;
+// thread pool.
+constexpr int64_t kParallelGemmWork = int64_t{1} << 18;
 // Matrix-vector products (one row or column: every batch-1 dense layer)
 // stream the matrix once and are bound by memory, so a second core gains
 // little and its wake-up costs tens of microseconds: measured with
@@ -22,8 +20,6 @@ constexpr int64_t kParallelGemmWork = int64_t{1} << 21;
 // 784x512 layer 2.5x slower and a 1024x1024 one 1.9x slower, and broke
 // even only near 2^22 multiply-adds (a 16 MB matrix).
 constexpr int64_t kParallelGemvWork = int64_t{1} << 22;
-// Parallel products split C into blocks of whole packets of rows or columns.
-constexpr int64_t kBlockAlign = 8;
 
 // C[r0:r1, c0:c1] = (op(A) * op(B))[r0:r1, c0:c1] with row-major A ([m,k],
 // or [k,m] when ta), B ([k,n], or [n,k] when tb) and C, on this thread.
@@ -80,28 +76,41 @@ void Gemm(const T* a, bool ta, const T* b, bool tb, T* c, int64_t m, int64_t n,
     GemmBlock(a, ta, b, tb, c, m, n, k, 0, m, 0, n);
     return;
   }
-  // One block of C's longer side per pool thread, in whole packets of
-  // kBlockAlign rows or columns; the calling thread runs one of them.
+  if constexpr (std::is_same_v<T, float>) {
+    // Eigen's tensor contraction shares its packed blocks between threads.
+    // One block of rows or columns per thread, each a plain GEMM, used less
+    // CPU for some mid-sized products in bench/gemm_threshold but up to 2.4x
+    // more in the bench MobileNet's pointwise convolution and the LSTM with
+    // 2 threads (docs/kernel_performance.md), so the contraction stays.
+    if (std::min(m, n) > 1) {
+      using ConstMap =
+          Eigen::TensorMap<Eigen::Tensor<const T, 2, Eigen::RowMajor>>;
+      using Map = Eigen::TensorMap<Eigen::Tensor<T, 2, Eigen::RowMajor>>;
+      ConstMap am(a, ta ? k : m, ta ? m : k);
+      ConstMap bm(b, tb ? n : k, tb ? k : n);
+      Map cm(c, m, n);
+      Eigen::array<Eigen::IndexPair<Eigen::Index>, 1> dims = {
+          Eigen::IndexPair<Eigen::Index>(ta ? 0 : 1, tb ? 1 : 0)};
+      cm.device(device) = am.contract(bm, dims);
+      return;
+    }
+  }
   const bool split_rows = m >= n;
-  const int64_t side = split_rows ? m : n;
-  const int64_t packets = (side + kBlockAlign - 1) / kBlockAlign;
-  const int64_t parts = std::min<int64_t>(device.numThreads(), packets);
-  const int64_t per_part = (packets + parts - 1) / parts * kBlockAlign;
-  const int64_t blocks = (side + per_part - 1) / per_part;
-  const Eigen::TensorOpCost block_cost(
-      0, 0, static_cast<double>(m) * n * k / static_cast<double>(blocks));
-  device.parallelFor(blocks, block_cost,
-                     [&](Eigen::Index first, Eigen::Index last) {
-                       for (Eigen::Index i = first; i < last; ++i) {
-                         const int64_t lo = i * per_part;
-                         const int64_t hi = std::min(side, lo + per_part);
-                         if (split_rows) {
-                           GemmBlock(a, ta, b, tb, c, m, n, k, lo, hi, 0, n);
-                         } else {
-                           GemmBlock(a, ta, b, tb, c, m, n, k, 0, m, lo, hi);
-                         }
-                       }
-                     });
+  const int64_t other = split_rows ? n : m;
+  const Eigen::TensorOpCost cost(
+      static_cast<double>((k + k * other) * sizeof(T)),
+      static_cast<double>(other * sizeof(T)),
+      static_cast<double>(2 * k * other));
+  device.parallelFor(
+      split_rows ? m : n, cost,
+      [](Eigen::Index size) { return (size + 7) / 8 * 8; },
+      [&](Eigen::Index first, Eigen::Index last) {
+        if (split_rows) {
+          GemmBlock(a, ta, b, tb, c, m, n, k, first, last, 0, n);
+        } else {
+          GemmBlock(a, ta, b, tb, c, m, n, k, 0, m, first, last);
+        }
+      });
 }
 
 template void Gemm<float>(const float*, bool, const float*, bool, float*,

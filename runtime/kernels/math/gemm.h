@@ -4,13 +4,13 @@
 //   C[m,n] = op(A) * op(B), A [m,k] (or [k,m] when ta), B [k,n] (or [n,k]
 //   when tb), op transposing when the flag is set.
 //
-// With `parallel`, large products use the shared thread pool: C's longer
-// side is split into one block per pool thread, each a plain Eigen GEMM
-// (measured faster than Eigen's tensor contraction for the bench models'
-// products, docs/kernel_performance.md). Small products, parallel=false and
-// a one-thread pool run on the calling thread. k == 0 gives zeros.
-// Instantiated for float, double, int32 and int64 (in gemm.cc, so Eigen's
-// GEMM is compiled once).
+// With `parallel`, large products use the shared thread pool: float
+// matrix-matrix products through Eigen's tensor contraction (which blocks
+// for caches across threads); everything else (vector products, other
+// types) by splitting the longer output side into independent blocks. Small
+// products, parallel=false and a one-thread pool run on the calling thread.
+// k == 0 gives zeros. Instantiated for float, double, int32 and int64 (in
+// gemm.cc, so the contraction is compiled once).
 #ifndef MODEL_SERVER_RUNTIME_KERNELS_MATH_GEMM_H_
 #define MODEL_SERVER_RUNTIME_KERNELS_MATH_GEMM_H_
 

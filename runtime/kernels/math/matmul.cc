@@ -12,9 +12,10 @@
 // half in half precision, so results may differ in the last bit: ours is the
 // more accurate one). Complex types are rejected at load.
 //
-// Large products are split into row or column blocks over the shared thread
-// pool, each block an Eigen GEMM/GEMV (math/gemm.h); small products run
-// inline. Many small products in a batch are spread over the
+// Large float matrix products run on the shared thread pool via Eigen's
+// tensor contraction; large vector products and other types are split into
+// row or column blocks over the pool, each block an Eigen GEMM/GEMV; small
+// products run inline. Many small products in a batch are spread over the
 // pool one matrix per task.
 #include <algorithm>
 #include <cstdint>

@@ -57,8 +57,8 @@ TEST(MatMul, MultipliesHandComputedMatrices) {
 
 TEST(MatMul, TransposeFlagsMatchNaiveOnRandomShapes) {
   std::mt19937 rng(1);
-  // m x k x n; the last four are large enough (2^21 multiply-adds) for the
-  // pool: split over rows when m >= n, else over columns, in blocks of 8.
+  // m x k x n; the last five are large enough for the pool (Eigen's tensor
+  // contraction), with more rows than columns or fewer.
   const int64_t sizes[][3] = {{1, 1, 1},      {1, 7, 5},     {5, 1, 3},
                               {3, 5, 1},      {17, 9, 13},   {33, 65, 31},
                               {64, 64, 64},   {130, 70, 90}, {150, 120, 130},
