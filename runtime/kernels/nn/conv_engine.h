@@ -14,9 +14,11 @@
 // every output position's contribution to its receptive field, which is
 // added into the input gradient (col2im, the inverse of im2col).
 //
-// Both tile the patch matrix by output rows so it never exceeds
-// kMaxPatchBytes; the GEMMs (math/gemm.h) and copies run on the shared
-// thread pool.
+// Forward runs on the shared thread pool in tiles of output rows (about
+// 512 KB of patches each): every task fills its own small tile buffer and
+// multiplies it at once, so no whole-batch patch matrix is ever allocated.
+// Backward input computes blocks of up to 64 MB of columns with a parallel
+// GEMM (math/gemm.h) and scatters them over channel ranges.
 #ifndef MODEL_SERVER_RUNTIME_KERNELS_NN_CONV_ENGINE_H_
 #define MODEL_SERVER_RUNTIME_KERNELS_NN_CONV_ENGINE_H_
 
