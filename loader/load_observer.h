@@ -51,8 +51,8 @@ class LoadObserver {
   virtual ~LoadObserver() = default;
   virtual void OnLoadAttempt(const LoadAttempt& attempt) = 0;
   // `path`: the version directory it was loaded from.
-  virtual void OnVersionUnloaded(const std::string& model_name,
-                                 int64_t version, const std::string& path) {}
+  virtual void OnVersionUnloaded(const std::string& model_name, int64_t version,
+                                 const std::string& path) {}
 };
 
 }  // namespace model_server

@@ -122,9 +122,8 @@ void ServerMetrics::OnVersionUnloaded(const std::string& model_name,
                                       int64_t version,
                                       const std::string& path) {
   const std::string version_text = absl::StrCat(version);
-  for (MetricFamily* family :
-       {&requests_, &request_duration_, &load_duration_, &warmup_duration_,
-        &warmup_requests_}) {
+  for (MetricFamily* family : {&requests_, &request_duration_, &load_duration_,
+                               &warmup_duration_, &warmup_requests_}) {
     family->RemoveCells("model", model_name, "version", version_text);
   }
   for (MetricFamily* family :
