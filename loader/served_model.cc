@@ -312,23 +312,22 @@ ServableHandle ServedModel::MakeHandle(int64_t version,
   std::shared_ptr<WorkerPool> unload = threads_.unload;
   std::string id = IdText(version);
   LoadObserver* observer = options_.load_observer;
-  return ServableHandle(
-      served, [board, unload, id, version,
-               observer](const ServedVersion* retired) {
-        auto destroy = [board, id, version, observer, retired] {
-          const std::string model_name = retired->model_name;
-          const std::string path = retired->model->export_dir();
-          delete retired;
-          board->MarkUnloaded(version);
-          LOG(INFO) << "Done unloading servable version " << id;
-          if (observer != nullptr) {
-            observer->OnVersionUnloaded(model_name, version, path);
-          }
-        };
-        // The last request to let go may be on a gRPC thread: destroy the
-        // version on an unload thread instead (inline once those stopped).
-        if (unload == nullptr || !unload->Schedule(destroy)) destroy();
-      });
+  return ServableHandle(served, [board, unload, id, version,
+                                 observer](const ServedVersion* retired) {
+    auto destroy = [board, id, version, observer, retired] {
+      const std::string model_name = retired->model_name;
+      const std::string path = retired->model->export_dir();
+      delete retired;
+      board->MarkUnloaded(version);
+      LOG(INFO) << "Done unloading servable version " << id;
+      if (observer != nullptr) {
+        observer->OnVersionUnloaded(model_name, version, path);
+      }
+    };
+    // The last request to let go may be on a gRPC thread: destroy the
+    // version on an unload thread instead (inline once those stopped).
+    if (unload == nullptr || !unload->Schedule(destroy)) destroy();
+  });
 }
 
 void ServedModel::PublishLocked(std::shared_ptr<const VersionMap> next) {
