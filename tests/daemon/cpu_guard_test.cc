@@ -23,6 +23,15 @@ constexpr char kQemu[] = "/usr/bin/qemu-x86_64";
 
 bool RequiresAvx2() { return absl::StrContains(RequiredCpuFeatures(), "avx2"); }
 
+// qemu-user does not run a binary built with ASan or TSan (their shadow
+// memory reservations never finish under emulation), and the sanitizer
+// build (tools/run_sanitizer_tests.sh) instruments model_server too.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kSanitizerBuild = true;
+#else
+constexpr bool kSanitizerBuild = false;
+#endif
+
 TEST(CpuGuard, OldCpuGetsOneLineNamingTheMissingFeatures) {
 #if !defined(__x86_64__)
   GTEST_SKIP() << "x86-64 only";
@@ -31,6 +40,8 @@ TEST(CpuGuard, OldCpuGetsOneLineNamingTheMissingFeatures) {
     GTEST_SKIP() << kQemu << " not installed (Debian package qemu-user)";
   }
   if (!RequiresAvx2()) GTEST_SKIP() << "this build does not require AVX2";
+  if (kSanitizerBuild)
+    GTEST_SKIP() << "qemu-user cannot run a sanitized binary";
   // Nehalem (2008): SSE4.2, no AVX.
   auto run = testing::RunProgramToExit(
       {kQemu, "-cpu", "Nehalem", testing::DaemonBinaryPath(), "--version"});
@@ -54,6 +65,8 @@ TEST(CpuGuard, CpuWithAvx2RunsTheBinary) {
   if (absl::StrContains(RequiredCpuFeatures(), "avx512")) {
     GTEST_SKIP() << "this build requires AVX-512";
   }
+  if (kSanitizerBuild)
+    GTEST_SKIP() << "qemu-user cannot run a sanitized binary";
   // Haswell (2013) is the x86-64-v3 baseline.
   auto run = testing::RunProgramToExit(
       {kQemu, "-cpu", "Haswell", testing::DaemonBinaryPath(), "--version"});
